@@ -1,0 +1,2 @@
+export * from './twoFactorConfig.js';
+export * from './twoFactorConfig.types.js';

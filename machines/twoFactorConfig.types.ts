@@ -1,0 +1,169 @@
+/**
+ * The vocabulary of the two-factor-configuration statechart: its context, the events it
+ * accepts, the events it emits, and what its actors take and return. Types only, so the
+ * machine and every implementation share one definition.
+ */
+
+/** Operations DSM accepts only while the 2FA configuration is unlocked. */
+export const CONFIG_OPERATIONS = [
+  'newDeviceChallenge',
+  'addDevice',
+  'removeDevice',
+  'renameDevice',
+  'generateRecoveryCodes',
+] as const;
+
+/** Operations that use the 2FA device, which DSM refuses while the configuration is unlocked. */
+export const APPROVAL_OPERATIONS = ['approvalChallenge', 'approve', 'deny'] as const;
+
+export type ConfigOperationKind = (typeof CONFIG_OPERATIONS)[number];
+export type ApprovalOperationKind = (typeof APPROVAL_OPERATIONS)[number];
+export type OperationKind = ConfigOperationKind | ApprovalOperationKind;
+
+/** The five top-level states, by name. */
+export type TwoFactorConfigStateName =
+  | 'locked'
+  | 'unlocking'
+  | 'unlocked'
+  | 'locking'
+  | 'sessionExpired';
+
+/** Why the configuration locked. */
+export type LockReason = 'user' | 'timeout' | 'server' | 'dispose';
+
+/**
+ * Why an operation was refused locally, before any request:
+ * - `CONFIG_LOCKED`: a config operation while not unlocked (or past the deadline)
+ * - `CONFIG_UNLOCKED`: an approval operation while unlocked
+ * - `SESSION_EXPIRED`: the DSM session expired; supply a new one
+ * - `BUSY`: another request of this workflow is in flight, or a lock is under way
+ * - `UNKNOWN_OPERATION`: the operation kind is not one this workflow knows
+ */
+export type RefusalCode =
+  | 'CONFIG_LOCKED'
+  | 'CONFIG_UNLOCKED'
+  | 'SESSION_EXPIRED'
+  | 'BUSY'
+  | 'UNKNOWN_OPERATION';
+
+/** A failure as the machine keeps it: serializable, with no secret in it. */
+export interface FailureInfo {
+  code: string;
+  message: string;
+}
+
+/**
+ * How the machine reads a failed request. Actors throw errors with a string `code` (and, for
+ * DSM's 403, a `reason`); the machine only looks at these two fields.
+ */
+export type FailureKind =
+  | 'sessionExpired'
+  | 'configLocked'
+  | 'configUnlocked'
+  | 'wrongPassword'
+  | 'rateLimited'
+  | 'other';
+
+/** A change to the user's authenticators, emitted so the app can notify the user. */
+export type AuditEvent =
+  | { type: 'deviceAdded'; name: string; at: number }
+  | { type: 'deviceRemoved'; name: string; at: number }
+  | { type: 'deviceRenamed'; oldName: string; newName: string; at: number }
+  | { type: 'recoveryCodesRegenerated'; count: number; at: number };
+
+/** An operation request as it travels in an event. `input` is the operation's own arguments. */
+export interface OperationRequest {
+  kind: OperationKind;
+  input?: unknown;
+}
+
+/** What a persisted workflow restores to; see `createTwoFactorConfig({ snapshot })`. */
+export interface RestoreState {
+  state: 'unlocked' | 'locking' | 'sessionExpired';
+  deadline: number | null;
+  serverLockBy: number | null;
+  lockReason: LockReason | null;
+}
+
+export interface TwoFactorConfigInput {
+  /** DSM's auto-lock window. Default 600 000 ms (ten minutes). */
+  autoLockMs?: number;
+  /** How much earlier than DSM the client locks. Default 5 000 ms. */
+  safetyMarginMs?: number;
+  /** How long before the deadline `expiring` is emitted. Default 60 000 ms. */
+  expiringWarningMs?: number;
+  /** First terminate retry delay, doubled per attempt. Default 500 ms. */
+  terminateRetryBaseMs?: number;
+  /** Largest terminate retry delay. Default 30 000 ms. */
+  terminateRetryMaxMs?: number;
+  /** A persisted state to resume from. */
+  restore?: RestoreState | null;
+}
+
+export interface TwoFactorConfigContext {
+  autoLockMs: number;
+  safetyMarginMs: number;
+  expiringWarningMs: number;
+  terminateRetryBaseMs: number;
+  terminateRetryMaxMs: number;
+  /** Wall-clock ms at which the client locks: unlock sent + autoLockMs − safetyMarginMs. */
+  deadline: number | null;
+  /** Wall-clock ms by which DSM has certainly locked by itself: unlock answered + autoLockMs. */
+  serverLockBy: number | null;
+  lockReason: LockReason | null;
+  terminateAttempts: number;
+  currentOperation: { opId: string; kind: OperationKind } | null;
+  lastError: FailureInfo | null;
+  restore: RestoreState | null;
+}
+
+/**
+ * Events the machine accepts. `password` is a redacting wrapper (its JSON form is
+ * `[redacted]`), never a plain string, so inspection and snapshots cannot show it.
+ */
+export type TwoFactorConfigEvent =
+  | { type: 'unlock'; password: RedactedValue }
+  | { type: 'lock' }
+  | { type: 'operation'; opId: string; operation: OperationRequest }
+  | { type: 'checkDeadline' }
+  | { type: 'sessionRenewed' }
+  | { type: 'dispose' };
+
+/** The shape a redacting wrapper has: whatever it holds, it serializes to a placeholder. */
+export interface RedactedValue {
+  toJSON(): string;
+}
+
+/** Events the machine emits for the app (`actor.on(type, fn)`). */
+export type TwoFactorConfigEmitted =
+  | { type: 'unlocked'; deadline: number }
+  | { type: 'unlockFailed'; error: unknown; failure: FailureKind }
+  | { type: 'expiring'; deadline: number; remainingMs: number }
+  | { type: 'locked'; reason: LockReason }
+  | { type: 'sessionExpired' }
+  | { type: 'operationSucceeded'; opId: string; kind: OperationKind; output: unknown }
+  | { type: 'operationFailed'; opId: string; kind: OperationKind; error: unknown }
+  | { type: 'operationRefused'; opId: string; kind: string; code: RefusalCode }
+  | AuditEvent;
+
+/** Unlock actor: sends Config2faAuth. Resolves with when it was sent and answered. */
+export interface UnlockInput {
+  password: RedactedValue;
+}
+export interface UnlockOutput {
+  sentAt: number;
+  answeredAt: number;
+}
+
+/** Operation actors: config and approval operations. */
+export interface OperationInput {
+  opId: string;
+  kind: OperationKind;
+  input: unknown;
+  /** For config operations: the actor refuses to send past this wall-clock time. */
+  deadline: number | null;
+}
+export interface OperationOutput {
+  result: unknown;
+  audit?: AuditEvent;
+}

@@ -1,0 +1,125 @@
+import * as z from 'zod/mini';
+import { Base64Data, DeviceName } from './common.js';
+
+// FIDO2 objects as DSM documents them (PublicKeyCredential*), with the two places where DSM's
+// artifacts disagree with each other and with WebAuthn accepted both ways (see dsm-facts.md).
+
+const PublicKeyCredentialType = z.literal('public-key');
+
+export const PublicKeyCredentialDescriptor = z.object({
+  type: PublicKeyCredentialType,
+  id: Base64Data,
+  transports: z.optional(z.nullable(z.array(z.string()))),
+});
+
+const UserVerificationRequirement = z.enum(['required', 'preferred', 'discouraged']);
+
+export const AuthenticationExtensionsClientInputs = z.object({
+  appidExclude: z.optional(z.nullable(z.string())),
+  appid: z.optional(z.nullable(z.string())),
+});
+
+/** DSM's nested relying party (`rp: { name, entity: { id } }`), as documented. */
+const NestedRp = z.object({
+  name: z.optional(z.string()),
+  entity: z.object({ id: z.optional(z.nullable(z.string())) }),
+});
+/** WebAuthn's flat relying party (`rp: { id, name }`). */
+const FlatRp = z.object({ id: z.optional(z.string()), name: z.string() });
+
+/** DSM's nested user (`user: { name, entity: { id, displayName } }`), as documented. */
+const NestedUser = z.object({
+  name: z.optional(z.string()),
+  entity: z.object({ id: Base64Data, displayName: z.string() }),
+});
+/** WebAuthn's flat user (`user: { id, name, displayName }`). */
+const FlatUser = z.object({ id: Base64Data, name: z.string(), displayName: z.string() });
+
+/** ES256: the OpenAPI document says `"Es256"`, DSM's Go client and WebAuthn say `-7`. */
+export const CoseAlgorithm = z.union([z.literal(-7), z.literal('Es256')]);
+
+/**
+ * `PublicKeyCredentialCreationOptions` from `MfaNewChallenge?protocol=fido2`: what
+ * `navigator.credentials.create()` needs, in DSM's shape (see `toWebAuthnCreationOptions`).
+ * The nested variants require `entity`, so a flat object is never mistaken for a nested one.
+ */
+export const Fido2CreationOptions = z.object({
+  rp: z.union([NestedRp, FlatRp]),
+  user: z.union([NestedUser, FlatUser]),
+  challenge: Base64Data,
+  pubKeyCredParams: z.array(z.object({ type: PublicKeyCredentialType, alg: CoseAlgorithm })),
+  timeout: z.optional(z.nullable(z.int())),
+  excludeCredentials: z.array(PublicKeyCredentialDescriptor),
+  authenticatorSelection: z.optional(
+    z.object({
+      authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
+      residentKey: z.optional(z.enum(['discouraged', 'preferred', 'required'])),
+      requireResidentKey: z.optional(z.nullable(z.boolean())),
+      userVerification: z.optional(UserVerificationRequirement),
+    }),
+  ),
+  attestation: z.enum(['none', 'indirect', 'direct', 'enterprise']),
+  extensions: z.optional(AuthenticationExtensionsClientInputs),
+});
+
+/** `PublicKeyCredentialRequestOptions`: what `navigator.credentials.get()` needs. */
+export const Fido2RequestOptions = z.object({
+  challenge: Base64Data,
+  timeout: z.optional(z.nullable(z.int())),
+  rpId: z.optional(z.nullable(z.string())),
+  allowCredentials: z.optional(z.nullable(z.array(PublicKeyCredentialDescriptor))),
+  userVerification: z.optional(UserVerificationRequirement),
+  extensions: z.optional(AuthenticationExtensionsClientInputs),
+});
+
+const ClientExtensionOutputs = z.object({
+  appidExclude: z.optional(z.nullable(z.boolean())),
+  appid: z.optional(z.nullable(z.boolean())),
+});
+
+/**
+ * `PublicKeyCredentialAuthenticatorAttestationResponse`: the new credential from
+ * `navigator.credentials.create()`, sent in `add_mfa_devices[].attestationResult`.
+ * DSM marks `id`, `type` and `response` optional; they are required here because no
+ * registration can be verified without them. Fields DSM does not document are dropped.
+ */
+export const Fido2AttestationResult = z.object({
+  id: Base64Data,
+  type: PublicKeyCredentialType,
+  response: z.object({
+    clientDataJSON: Base64Data,
+    attestationObject: Base64Data,
+    getTransports: z.optional(z.nullable(z.array(z.string()))),
+  }),
+  get_client_extension_results: z.optional(ClientExtensionOutputs),
+});
+
+/**
+ * `PublicKeyCredentialAuthenticatorAssertionResponse`: a signature from
+ * `navigator.credentials.get()`, the body of `CompleteFido2Auth` and the `fido2_auth_request`
+ * of `ApproveRequest`. `id`, `type` and `response` required, as for the attestation.
+ */
+export const Fido2AssertionResult = z.object({
+  id: Base64Data,
+  type: PublicKeyCredentialType,
+  response: z.object({
+    clientDataJSON: Base64Data,
+    authenticatorData: Base64Data,
+    signature: Base64Data,
+    userHandle: z.optional(Base64Data),
+  }),
+  get_client_extension_results: z.optional(ClientExtensionOutputs),
+});
+
+/** `FidoAddDeviceRequest`: one device to register. */
+export const FidoAddDeviceRequest = z.object({
+  name: DeviceName,
+  attestationResult: Fido2AttestationResult,
+});
+
+export type Fido2CreationOptions = z.infer<typeof Fido2CreationOptions>;
+export type Fido2RequestOptions = z.infer<typeof Fido2RequestOptions>;
+export type Fido2AttestationResult = z.infer<typeof Fido2AttestationResult>;
+export type Fido2AssertionResult = z.infer<typeof Fido2AssertionResult>;
+export type FidoAddDeviceRequest = z.infer<typeof FidoAddDeviceRequest>;
+export type PublicKeyCredentialDescriptor = z.infer<typeof PublicKeyCredentialDescriptor>;

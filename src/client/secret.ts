@@ -1,0 +1,74 @@
+const REDACTED = '[redacted]';
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A value that must never be shown: a password, a bearer token, an API key, recovery codes.
+ *
+ * Its JSON, string and `util.inspect` forms are all `[redacted]`, so it can travel through
+ * XState events, actor inputs, inspector traffic and error causes without leaking. The value
+ * lives in a private field that `structuredClone`, `JSON.stringify` and object spreading cannot
+ * see. `clear()` drops the reference once the request that needed it has been sent; a
+ * JavaScript string itself cannot be zeroed (see SECURITY.md).
+ */
+export class Secret<T = string> {
+  #value: T | undefined;
+
+  constructor(value: T) {
+    this.#value = value;
+  }
+
+  /** Wraps a plain value; an existing `Secret` is returned as it is. */
+  static from<V>(value: V | Secret<V>): Secret<V> {
+    return value instanceof Secret ? value : new Secret(value);
+  }
+
+  /** True for a `Secret` of any kind. */
+  static is(value: unknown): value is Secret<unknown> {
+    return value instanceof Secret;
+  }
+
+  /** The wrapped value. Throws `SecretClearedError` once `clear()` has run. */
+  reveal(): T {
+    if (this.#value === undefined) throw new SecretClearedError();
+    return this.#value;
+  }
+
+  /** Whether `clear()` has dropped the value. */
+  get cleared(): boolean {
+    return this.#value === undefined;
+  }
+
+  /** Drops the reference to the value, so nothing in this library keeps it after use. */
+  clear(): void {
+    this.#value = undefined;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  [inspectSymbol](): string {
+    return REDACTED;
+  }
+}
+
+/** Thrown by `Secret.reveal()` after the secret was cleared. */
+export class SecretClearedError extends Error {
+  readonly code = 'SECRET_CLEARED';
+  constructor() {
+    super('The secret was already used and cleared; pass it again.');
+    this.name = 'SecretClearedError';
+  }
+}
+
+/** A plain string or a `Secret` wrapping one. */
+export type SecretInput = string | Secret<string>;
+
+/** The plain value behind a `SecretInput`. */
+export function revealSecret(value: SecretInput): string {
+  return value instanceof Secret ? value.reveal() : value;
+}

@@ -1,0 +1,10 @@
+export type {
+  AuditEvent,
+  LockReason,
+  OperationKind,
+  RefusalCode,
+  TwoFactorConfigEmitted,
+  TwoFactorConfigStateName,
+} from '../machines/twoFactorConfig.types.js';
+export * from './client/index.js';
+export * from './workflow/index.js';

@@ -1,0 +1,598 @@
+import {
+  type Actor,
+  createActor,
+  type InspectionEvent,
+  type Observer,
+  type SnapshotFrom,
+} from 'xstate';
+import {
+  createTwoFactorConfigMachine,
+  isApprovalOperation,
+  isConfigOperation,
+  type TwoFactorConfigMachine,
+} from '../../machines/twoFactorConfig.js';
+import type {
+  OperationKind,
+  RefusalCode,
+  TwoFactorConfigEmitted,
+  TwoFactorConfigStateName,
+} from '../../machines/twoFactorConfig.types.js';
+import type {
+  ApprovalRequest,
+  Fido2AssertionResult,
+  Fido2AttestationResult,
+  Fido2CreationOptions,
+  Fido2RequestOptions,
+  User,
+} from '../client/schemas.js';
+import { Secret, type SecretInput } from '../client/secret.js';
+import type { DsmClient } from '../client/types.js';
+import {
+  type ActorDependencies,
+  createTwoFactorConfigActors,
+  type OperationInputs,
+} from './actors.js';
+import { attachBrowserLifecycle } from './browser.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  InvalidInputError,
+  OperationInterruptedError,
+  PasswordNotProvidedError,
+  SessionExpiredError,
+  TwoFactorConfigLockedError,
+  TwoFactorConfigUnlockedError,
+  UnknownOperationError,
+  WorkflowBusyError,
+  WorkflowDisposedError,
+} from './errors.js';
+import { fromPersisted, type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
+
+export interface TwoFactorConfigOptions {
+  /** A DSM client carrying the user's session (`createDsmClient({ baseUrl, token })`). */
+  client: DsmClient;
+  /** The signed-in user's id (DSM's `entity_id`), for device changes. */
+  userId: string;
+  /** DSM's auto-lock window. Default 600 000 ms. */
+  autoLockMs?: number;
+  /** How much earlier than DSM the client locks. Default 5 000 ms. */
+  safetyMarginMs?: number;
+  /** How long before the deadline `expiring` is emitted. Default 60 000 ms. */
+  expiringWarningMs?: number;
+  /** First terminate retry delay (doubled per attempt, up to 30 s). Default 500 ms. */
+  terminateRetryBaseMs?: number;
+  /**
+   * Asked for the password when a config operation finds the configuration locked. One
+   * prompt is shared by every caller waiting at that moment. Return nothing to cancel.
+   */
+  onPasswordRequired?: () => SecretInput | undefined | Promise<SecretInput | undefined>;
+  /** Lock first when an approval operation finds the configuration unlocked. Default false. */
+  lockBeforeApproval?: boolean;
+  /** A snapshot from `persist()` (object or JSON text) to resume from. */
+  snapshot?: PersistedTwoFactorConfig | string;
+  /** An XState inspection observer (the Stately inspector's `inspect`). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** The clock for the deadline and timers. Default: the system clock. */
+  clock?: Clock;
+  /**
+   * In browsers, re-check the deadline on `visibilitychange`/`focus`/`online` and dispose with
+   * a keepalive terminate on `pagehide`. Default: on when `window` and `document` exist.
+   */
+  browserLifecycle?: boolean;
+  /** How long `dispose()` waits for the terminate before stopping anyway. Default 10 000 ms. */
+  disposeTimeoutMs?: number;
+}
+
+/** What `subscribe` listeners receive. */
+export interface TwoFactorConfigView {
+  state: TwoFactorConfigStateName;
+  deadline: number | null;
+  /** A request of this workflow is in flight. */
+  busy: boolean;
+}
+
+export type TwoFactorConfigEventType = TwoFactorConfigEmitted['type'];
+export type TwoFactorConfigEventOf<T extends TwoFactorConfigEventType> = Extract<
+  TwoFactorConfigEmitted,
+  { type: T }
+>;
+
+export type TwoFactorConfigActor = Actor<TwoFactorConfigMachine>;
+type Snapshot = SnapshotFrom<TwoFactorConfigMachine>;
+
+// One provided machine per clock, shared by every workflow on it: a live workflow costs an
+// actor, not a machine definition.
+const dependencies = new WeakMap<object, ActorDependencies>();
+const actors = createTwoFactorConfigActors((system) => {
+  const found = dependencies.get(system);
+  if (!found) throw new Error('This actor system has no 2FA workflow attached.');
+  return found;
+});
+const machines = new WeakMap<Clock, TwoFactorConfigMachine>();
+function machineFor(clock: Clock): TwoFactorConfigMachine {
+  let machine = machines.get(clock);
+  if (!machine) {
+    machine = createTwoFactorConfigMachine(() => clock.now()).provide({ actors });
+    machines.set(clock, machine);
+  }
+  return machine;
+}
+
+export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
+  const value = snapshot.value;
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as TwoFactorConfigStateName;
+}
+
+function isBusy(snapshot: Snapshot): boolean {
+  return (
+    snapshot.matches('unlocking') ||
+    snapshot.matches('locking') ||
+    snapshot.matches({ locked: 'approving' }) ||
+    snapshot.matches({ unlocked: { operation: 'running' } })
+  );
+}
+
+function refusalError(code: RefusalCode, kind: string): Error {
+  switch (code) {
+    case 'CONFIG_LOCKED':
+      return new TwoFactorConfigLockedError();
+    case 'CONFIG_UNLOCKED':
+      return new TwoFactorConfigUnlockedError();
+    case 'SESSION_EXPIRED':
+      return new SessionExpiredError();
+    case 'UNKNOWN_OPERATION':
+      return new UnknownOperationError(kind);
+    default:
+      return new WorkflowBusyError();
+  }
+}
+
+function checkPassword(password: unknown): Secret<string> {
+  let plain: unknown = password;
+  if (password instanceof Secret) {
+    if (password.cleared) throw new InvalidInputError('The password was already used and cleared.');
+    plain = password.reveal();
+  }
+  if (typeof plain !== 'string' || plain.length === 0) {
+    throw new InvalidInputError('The password must be a non-empty string.');
+  }
+  // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
+  return new Secret(plain);
+}
+
+function checkText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 4096) {
+    throw new InvalidInputError(`${what} must be a non-empty string of at most 4096 characters.`);
+  }
+  return value;
+}
+
+/**
+ * The 2FA-configuration workflow: an XState actor of `twoFactorConfigMachine` behind a promise
+ * API. Operations wait their turn (one request at a time); `lock()` and `dispose()` do not.
+ */
+export class TwoFactorConfig {
+  readonly actor: TwoFactorConfigActor;
+  readonly userId: string;
+  #client: DsmClient;
+  readonly #clock: Clock;
+  readonly #options: TwoFactorConfigOptions;
+  #queue: Promise<unknown> = Promise.resolve();
+  #passwordPrompt: Promise<void> | null = null;
+  #opSeq = 0;
+  #keepalive = false;
+  #disposing: Promise<void> | null = null;
+  #detachBrowser: (() => void) | null = null;
+
+  constructor(options: TwoFactorConfigOptions) {
+    if (!options || typeof options !== 'object' || !options.client) {
+      throw new InvalidInputError('createTwoFactorConfig needs a DSM client.');
+    }
+    this.userId = checkText(options.userId, 'userId');
+    this.#options = options;
+    this.#client = options.client;
+    this.#clock = options.clock ?? systemClock;
+    const restore =
+      options.snapshot === undefined ? null : fromPersisted(options.snapshot, this.userId);
+    for (const [name, value] of Object.entries({
+      autoLockMs: options.autoLockMs,
+      safetyMarginMs: options.safetyMarginMs,
+      expiringWarningMs: options.expiringWarningMs,
+    })) {
+      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+        throw new InvalidInputError(`${name} must be a finite number of milliseconds, 0 or more.`);
+      }
+    }
+    if ((options.safetyMarginMs ?? 5_000) >= (options.autoLockMs ?? 600_000)) {
+      throw new InvalidInputError('safetyMarginMs must be smaller than autoLockMs.');
+    }
+
+    this.actor = createActor(machineFor(this.#clock), {
+      input: {
+        ...(options.autoLockMs !== undefined && { autoLockMs: options.autoLockMs }),
+        ...(options.safetyMarginMs !== undefined && { safetyMarginMs: options.safetyMarginMs }),
+        ...(options.expiringWarningMs !== undefined && {
+          expiringWarningMs: options.expiringWarningMs,
+        }),
+        ...(options.terminateRetryBaseMs !== undefined && {
+          terminateRetryBaseMs: options.terminateRetryBaseMs,
+        }),
+        restore,
+      },
+      clock: this.#clock,
+      ...(options.inspect !== undefined && { inspect: options.inspect }),
+    });
+    dependencies.set(this.actor.system, {
+      client: () => this.#client,
+      userId: this.userId,
+      clock: this.#clock,
+      keepalive: () => this.#keepalive,
+    });
+    this.actor.start();
+
+    const inBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
+    if (options.browserLifecycle ?? inBrowser) {
+      this.#detachBrowser = attachBrowserLifecycle(this);
+    }
+  }
+
+  /** One of `locked`, `unlocking`, `unlocked`, `locking`, `sessionExpired`. */
+  get state(): TwoFactorConfigStateName {
+    return stateNameOf(this.actor.getSnapshot());
+  }
+
+  /** Wall-clock ms at which the configuration locks, while unlocked; otherwise null. */
+  get deadline(): number | null {
+    return this.state === 'unlocked' ? this.actor.getSnapshot().context.deadline : null;
+  }
+
+  /** Milliseconds until the auto-lock (0 when not unlocked). */
+  remainingMs(): number {
+    const deadline = this.deadline;
+    return deadline === null ? 0 : Math.max(0, deadline - this.#clock.now());
+  }
+
+  get view(): TwoFactorConfigView {
+    const snapshot = this.actor.getSnapshot();
+    return { state: stateNameOf(snapshot), deadline: this.deadline, busy: isBusy(snapshot) };
+  }
+
+  /** Unlocks the configuration with the user's password. Already unlocked: resolves at once. */
+  unlock(password: SecretInput): Promise<{ deadline: number }> {
+    let secret: Secret<string>;
+    try {
+      this.#assertAlive();
+      secret = checkPassword(password);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#enqueue(async () => {
+      try {
+        await this.#settled();
+        const state = this.state;
+        if (state === 'unlocked') return { deadline: this.deadline! };
+        if (state === 'sessionExpired') throw new SessionExpiredError();
+        return await this.#sendAndAwait<{ deadline: number }>(
+          () => this.actor.send({ type: 'unlock', password: secret }),
+          (settle) => [
+            this.actor.on('unlocked', (event) => settle.resolve({ deadline: event.deadline })),
+            this.actor.on('unlockFailed', (event) => settle.reject(event.error)),
+          ],
+          (snapshot) => snapshot.matches('unlocking'),
+          'unlock',
+        );
+      } finally {
+        secret.clear();
+      }
+    });
+  }
+
+  /** Locks the configuration (terminate), aborting an unlock in flight. Does not queue. */
+  async lock(): Promise<void> {
+    this.#assertAlive();
+    const state = this.state;
+    if (state === 'locked' || state === 'sessionExpired') return;
+    if (state !== 'locking') this.actor.send({ type: 'lock' });
+    await this.#waitFor(
+      (snapshot) => snapshot.matches('locked') || snapshot.matches('sessionExpired'),
+    );
+  }
+
+  /** Asks DSM for a FIDO2 creation challenge (MfaNewChallenge). Config operation. */
+  newDeviceChallenge(): Promise<Fido2CreationOptions> {
+    return this.#operation('newDeviceChallenge', undefined) as Promise<Fido2CreationOptions>;
+  }
+
+  /** Registers a security key from `navigator.credentials.create()`'s result. Config operation. */
+  addDevice(name: string, attestationResult: Fido2AttestationResult): Promise<User> {
+    return this.#guardInput(() => ({
+      name: checkText(name, 'The device name'),
+      attestationResult,
+    })).then((input) => this.#operation('addDevice', input)) as Promise<User>;
+  }
+
+  /** Removes a security key by name. Config operation. */
+  removeDevice(name: string): Promise<User> {
+    return this.#guardInput(() => ({ name: checkText(name, 'The device name') })).then((input) =>
+      this.#operation('removeDevice', input),
+    ) as Promise<User>;
+  }
+
+  /** Renames a security key. Config operation. */
+  renameDevice(oldName: string, newName: string): Promise<User> {
+    return this.#guardInput(() => ({
+      oldName: checkText(oldName, 'The old device name'),
+      newName: checkText(newName, 'The new device name'),
+    })).then((input) => this.#operation('renameDevice', input)) as Promise<User>;
+  }
+
+  /** Replaces the user's recovery codes and returns the new ones. Config operation. */
+  async generateRecoveryCodes(): Promise<string[]> {
+    const codes = (await this.#operation('generateRecoveryCodes', undefined)) as Secret<
+      readonly string[]
+    >;
+    return [...codes.reveal()];
+  }
+
+  /** Asks DSM for the FIDO2 assertion challenge of an approval request. Approval operation. */
+  approvalChallenge(requestId: string): Promise<Fido2RequestOptions> {
+    return this.#guardInput(() => ({ requestId: checkText(requestId, 'The request id') })).then(
+      (input) => this.#operation('approvalChallenge', input),
+    ) as Promise<Fido2RequestOptions>;
+  }
+
+  /** Approves a request with a FIDO2 assertion and/or the password. Approval operation. */
+  approve(
+    requestId: string,
+    proof: { fido2AuthRequest?: Fido2AssertionResult; password?: SecretInput; body?: unknown },
+  ): Promise<ApprovalRequest> {
+    return this.#guardInput(() => {
+      const input: OperationInputs['approve'] = {
+        requestId: checkText(requestId, 'The request id'),
+      };
+      if (proof?.fido2AuthRequest) input.fido2AuthRequest = proof.fido2AuthRequest;
+      if (proof?.password !== undefined) input.password = checkPassword(proof.password);
+      if (proof?.body !== undefined) input.body = proof.body;
+      if (!input.fido2AuthRequest && !input.password) {
+        throw new InvalidInputError('Approving needs a FIDO2 assertion or the password.');
+      }
+      return input;
+    }).then((input) => this.#operation('approve', input)) as Promise<ApprovalRequest>;
+  }
+
+  /** Denies a request. Approval operation. */
+  deny(requestId: string, reason?: string): Promise<ApprovalRequest> {
+    return this.#guardInput(() => ({
+      requestId: checkText(requestId, 'The request id'),
+      ...(reason !== undefined && { reason: String(reason).slice(0, 4096) }),
+    })).then((input) => this.#operation('deny', input)) as Promise<ApprovalRequest>;
+  }
+
+  /** Re-checks the deadline now (a tab became visible, the laptop woke up). */
+  checkDeadline(): void {
+    if (this.#disposing) return;
+    this.actor.send({ type: 'checkDeadline' });
+  }
+
+  /** Hands the workflow a new DSM session (after `sessionExpired`, or a refreshed token). */
+  resumeSession(client: DsmClient): void {
+    this.#assertAlive();
+    this.#client = client;
+    if (this.state === 'sessionExpired') this.actor.send({ type: 'sessionRenewed' });
+  }
+
+  /** Calls `listener` with the current view now and after every change. */
+  subscribe(listener: (view: TwoFactorConfigView) => void): () => void {
+    let last = '';
+    const notify = () => {
+      const view = this.view;
+      const key = `${view.state}|${view.deadline}|${view.busy}`;
+      if (key === last) return;
+      last = key;
+      listener(view);
+    };
+    notify();
+    const subscription = this.actor.subscribe({ next: notify, error: () => {} });
+    return () => subscription.unsubscribe();
+  }
+
+  /** Listens to one kind of event the workflow emits. */
+  on<T extends TwoFactorConfigEventType>(
+    type: T,
+    listener: (event: TwoFactorConfigEventOf<T>) => void,
+  ): () => void {
+    const subscription = this.actor.on(type, listener as (event: TwoFactorConfigEmitted) => void);
+    return () => subscription.unsubscribe();
+  }
+
+  /** A JSON-safe snapshot with no secret in it, for `createTwoFactorConfig({ snapshot })`. */
+  persist(): PersistedTwoFactorConfig {
+    const snapshot = this.actor.getSnapshot();
+    return toPersisted(this.userId, stateNameOf(snapshot), snapshot.context, this.#clock.now());
+  }
+
+  /**
+   * Locks best-effort (a terminate, with `keepalive` in browsers when asked) and stops the
+   * actor. Waits at most `disposeTimeoutMs`. Every later call rejects with `DISPOSED`.
+   */
+  dispose(options: { keepalive?: boolean } = {}): Promise<void> {
+    if (this.#disposing) return this.#disposing;
+    this.#keepalive = options.keepalive ?? false;
+    this.#detachBrowser?.();
+    this.#disposing = (async () => {
+      const state = this.state;
+      const running = this.actor.getSnapshot().status === 'active';
+      if (running && (state === 'unlocked' || state === 'unlocking' || state === 'locking')) {
+        this.actor.send({ type: 'dispose' });
+        await this.#waitFor(
+          (snapshot) =>
+            snapshot.matches('locked') ||
+            snapshot.matches('sessionExpired') ||
+            // One attempt is best effort; DSM locks by itself at its deadline.
+            snapshot.matches({ locking: 'retrying' }),
+          this.#options.disposeTimeoutMs ?? 10_000,
+        ).catch(() => {});
+      }
+      this.actor.stop();
+      dependencies.delete(this.actor.system);
+    })();
+    return this.#disposing;
+  }
+
+  #assertAlive(): void {
+    if (this.#disposing) throw new WorkflowDisposedError();
+  }
+
+  #guardInput<T>(build: () => T): Promise<T> {
+    try {
+      this.#assertAlive();
+      return Promise.resolve(build());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      this.#assertAlive();
+      return task();
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #operation(kind: OperationKind, input: unknown): Promise<unknown> {
+    if (
+      isConfigOperation(kind) &&
+      this.state === 'locked' &&
+      this.#options.onPasswordRequired &&
+      !this.#disposing
+    ) {
+      await this.#sharedPasswordPrompt();
+    }
+    return this.#enqueue(async () => {
+      await this.#settled();
+      if (
+        isApprovalOperation(kind) &&
+        this.state === 'unlocked' &&
+        this.#options.lockBeforeApproval
+      ) {
+        await this.lock();
+      }
+      const opId = `op-${++this.#opSeq}`;
+      return this.#sendAndAwait<unknown>(
+        () => this.actor.send({ type: 'operation', opId, operation: { kind, input } }),
+        (settle) => [
+          this.actor.on('operationSucceeded', (event) => {
+            if (event.opId === opId) settle.resolve(event.output);
+          }),
+          this.actor.on('operationFailed', (event) => {
+            if (event.opId === opId) settle.reject(event.error);
+          }),
+          this.actor.on('operationRefused', (event) => {
+            if (event.opId === opId) settle.reject(refusalError(event.code, event.kind));
+          }),
+        ],
+        (snapshot) => snapshot.context.currentOperation?.opId === opId,
+        kind,
+      );
+    });
+  }
+
+  #sharedPasswordPrompt(): Promise<void> {
+    this.#passwordPrompt ??= (async () => {
+      const password = await this.#options.onPasswordRequired!();
+      if (password === undefined || password === '') throw new PasswordNotProvidedError();
+      await this.unlock(password);
+    })().finally(() => {
+      this.#passwordPrompt = null;
+    });
+    return this.#passwordPrompt;
+  }
+
+  /**
+   * Sends an event and settles on the first matching emitted outcome. If the machine leaves
+   * the in-flight state without one (a lock, the deadline, dispose), rejects INTERRUPTED; if
+   * it never entered it and said nothing, rejects BUSY.
+   */
+  #sendAndAwait<T>(
+    send: () => void,
+    listen: (settle: {
+      resolve: (value: T) => void;
+      reject: (error: unknown) => void;
+    }) => Array<{ unsubscribe(): void }>,
+    inFlight: (snapshot: Snapshot) => boolean,
+    what: string,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      let started = false;
+      const subscriptions: Array<{ unsubscribe(): void }> = [];
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        for (const subscription of subscriptions) subscription.unsubscribe();
+        fn();
+      };
+      const settle = {
+        resolve: (value: T) => finish(() => resolve(value)),
+        reject: (error: unknown) => finish(() => reject(error)),
+      };
+      subscriptions.push(...listen(settle));
+      subscriptions.push(
+        this.actor.subscribe({
+          next: (snapshot) => {
+            if (inFlight(snapshot)) started = true;
+            else if (started) settle.reject(new OperationInterruptedError(what));
+          },
+          error: (error) => settle.reject(error),
+          complete: () => settle.reject(new WorkflowDisposedError()),
+        }),
+      );
+      send();
+      if (inFlight(this.actor.getSnapshot())) started = true;
+      else settle.reject(new WorkflowBusyError());
+    });
+  }
+
+  /** Waits until no request of this workflow is in flight. */
+  #settled(): Promise<void> {
+    return this.#waitFor((snapshot) => !isBusy(snapshot));
+  }
+
+  #waitFor(predicate: (snapshot: Snapshot) => boolean, timeoutMs?: number): Promise<void> {
+    if (predicate(this.actor.getSnapshot())) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: unknown;
+      const subscription = this.actor.subscribe({
+        next: (snapshot) => {
+          if (!predicate(snapshot)) return;
+          cleanup();
+          resolve();
+        },
+        error: (error) => {
+          cleanup();
+          reject(error);
+        },
+        complete: () => {
+          cleanup();
+          reject(new WorkflowDisposedError());
+        },
+      });
+      const cleanup = () => {
+        subscription.unsubscribe();
+        if (timer !== undefined) this.#clock.clearTimeout(timer);
+      };
+      if (timeoutMs !== undefined) {
+        timer = this.#clock.setTimeout(() => {
+          cleanup();
+          reject(new OperationInterruptedError('wait'));
+        }, timeoutMs);
+      }
+    });
+  }
+}
+
+/** Creates the 2FA-configuration workflow for one signed-in user. */
+export function createTwoFactorConfig(options: TwoFactorConfigOptions): TwoFactorConfig {
+  return new TwoFactorConfig(options);
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { retryDelay, toRetryPolicy } from '../../src/client/retry.js';
+import { parseRetryAfter } from '../../src/client/utils/retryAfter.js';
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-07-10T07:00:00Z');
+
+  it.each([
+    ['120', 120_000],
+    ['0', 0],
+    [' 5 ', 5_000],
+    ['1.5', 1_500],
+    ['Fri, 10 Jul 2026 07:01:30 GMT', 90_000],
+    ['Fri, 10 Jul 2026 06:59:00 GMT', 0],
+  ])('%j → %i ms', (header, ms) => {
+    expect(parseRetryAfter(header, now)).toBe(ms);
+  });
+
+  it.each([[null], [''], ['-1'], ['soon'], ['1e3'], ['12abc']])('%j → undefined', (header) => {
+    expect(parseRetryAfter(header, now)).toBeUndefined();
+  });
+});
+
+describe('retry policy', () => {
+  it('defaults to two retries, 300 ms doubling, at most 10 s', () => {
+    expect(toRetryPolicy(undefined)).toEqual({ limit: 2, backoffMs: 300, maxBackoffMs: 10_000 });
+  });
+
+  it('reads a number as the limit and false as no retries', () => {
+    expect(toRetryPolicy(5).limit).toBe(5);
+    expect(toRetryPolicy(false).limit).toBe(0);
+    expect(toRetryPolicy({ limit: -1 }).limit).toBe(2);
+  });
+
+  it('doubles the backoff and caps it, Retry-After included', () => {
+    const policy = { limit: 9, backoffMs: 300, maxBackoffMs: 1_000 };
+    expect([1, 2, 3, 4].map((n) => retryDelay(policy, n))).toEqual([300, 600, 1_000, 1_000]);
+    expect(retryDelay(policy, 1, 700)).toBe(700);
+    expect(retryDelay(policy, 1, 60_000)).toBe(1_000);
+  });
+});

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEMO_USER } from '../../src/emulator/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('npm run emulator (src/emulator/cli.ts)', () => {
+  it('prints its URL and the demo credentials, serves DSM, and stops on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    let errors = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    const exited = once(child, 'exit');
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        if (output.includes('Press Ctrl+C')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited early (${code}): ${errors}`)));
+    });
+    try {
+      await ready;
+      const url = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+      expect(url).toBeDefined();
+      expect(output).toContain(DEMO_USER.email);
+      expect(output).toContain(DEMO_USER.password);
+      const res = await fetch(`${url}/sys/v1/session/auth`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${DEMO_USER.email}:${DEMO_USER.password}`).toString('base64')}`,
+        },
+      });
+      expect(res.status).toBe(200);
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(output).toContain('Stopped (SIGTERM).');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});

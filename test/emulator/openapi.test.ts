@@ -1,0 +1,362 @@
+/**
+ * OpenAPI conformance: every success response the emulator sends is validated with Ajv against
+ * the success schema of its operation in DSM's published OpenAPI document, so the emulator cannot
+ * drift from DSM's shapes.
+ *
+ * The document is OpenAPI 3.0, generated from DSM's Rust types. Reading it as JSON Schema takes
+ * three translations, none of which loosens a check the emulator could fail:
+ * - `nullable: true` is OpenAPI's way to add null; Ajv 8 supports it (with `strict: false`), but
+ *   refuses it on a schema without `type`. The three `body` fields are such schemas: they admit
+ *   any JSON value, null included, so the keyword is dropped there.
+ * - `format: byte` is read as unpadded base64url: the document names the type `Base64UrlSafe`, and
+ *   WebAuthn's binary fields travel base64url.
+ * - `oneOf` stands for Rust untagged enums, where the first variant that fits wins (JSON Schema's
+ *   `anyOf`). Where variants overlap, `oneOf` can never pass: `AuthenticatorTransport` ("usb" is
+ *   both a known transport and a string) and `Fido2MfaChallengeResponse` (creation options also
+ *   satisfy the request options, whose only required field is `challenge`). Those two read as
+ *   `anyOf`, and each FIDO2 answer is checked against its exact variant as well.
+ *
+ * Then the one documented deviation (dsm-facts.md, "Where DSM's own artifacts disagree") is
+ * patched in, and nothing else: `pubKeyCredParams[].alg` is -7 (DSM's Go client and WebAuthn)
+ * where the document says "Es256". The rp/user `entity` nesting needs no patch: the emulator sends
+ * the documented shape.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSoftAuthenticator,
+  DEMO_APP,
+  DEMO_USER,
+  type DsmRequestOptions,
+  type RunningEmulator,
+  type SoftAuthenticator,
+  startEmulator,
+} from '../../src/emulator/index.js';
+import {
+  addDevice,
+  call,
+  lock,
+  newChallenge,
+  type SignedIn,
+  signIn,
+  signInWithKey,
+  unlock,
+} from '../support/emulatorHttp.js';
+
+type Json = Record<string, unknown>;
+
+interface OpenApiOperation {
+  operationId: string;
+  responses: Record<string, { content?: { 'application/json'?: { schema: { $ref: string } } } }>;
+}
+
+const doc = JSON.parse(
+  readFileSync(
+    new URL('../../../shared/dsm-openapi/dsm-2fa-openapi.json', import.meta.url),
+    'utf8',
+  ),
+) as { paths: Record<string, Record<string, OpenApiOperation>>; components: { schemas: Json } };
+
+/** Operations the emulator does not serve: app re-authentication, and deprecated U2F sign-in. */
+const NOT_EMULATED = ['Reauthenticate', 'U2fAuth'];
+
+const SCHEMA_ID = 'https://dsm.example/openapi.json';
+
+function at(root: Json, pointer: string): Json {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<Json>((node, key) => {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null) throw new Error(`${pointer}: no ${key}`);
+      return next as Json;
+    }, root);
+}
+
+/** The schemas as JSON Schema (the readings above), optionally with the documented deviation. */
+function schemasFor({ withDeviation }: { withDeviation: boolean }): Json {
+  const schemas = structuredClone(doc.components.schemas);
+  for (const pointer of [
+    '/ApprovalRequest/allOf/0/properties/body',
+    '/ApprovalRequestRequest/allOf/0/properties/body',
+    '/ApproveRequest/allOf/0/properties/body',
+  ]) {
+    const schema = at(schemas, pointer);
+    expect(schema).toMatchObject({ nullable: true });
+    delete schema.nullable;
+  }
+  for (const name of ['AuthenticatorTransport', 'Fido2MfaChallengeResponse']) {
+    const schema = at(schemas, `/${name}`);
+    schema.anyOf = schema.oneOf;
+    delete schema.oneOf;
+  }
+  if (withDeviation) {
+    // The documented deviation: alg -7 where the document says "Es256".
+    const params = at(schemas, '/PublicKeyCredentialParameters/allOf/0/properties');
+    expect(params.alg).toEqual({ $ref: '#/components/schemas/COSEAlgorithmIdentifier' });
+    params.alg = {
+      anyOf: [{ $ref: '#/components/schemas/COSEAlgorithmIdentifier' }, { const: -7 }],
+    };
+  }
+  return schemas;
+}
+
+function createAjv(schemas: Json): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addFormat('byte', /^[A-Za-z0-9_-]*$/);
+  ajv.addSchema({ $id: SCHEMA_ID, components: { schemas } });
+  return ajv;
+}
+
+const ajv = createAjv(schemasFor({ withDeviation: true }));
+const strictAjv = createAjv(schemasFor({ withDeviation: false }));
+
+function schemaValidator(instance: Ajv, name: string): ValidateFunction {
+  const validate = instance.getSchema(`${SCHEMA_ID}#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name}`);
+  return validate;
+}
+
+/** operationId → its success status key ('2XX' or '204') and schema name (if it has a body). */
+const successes = new Map<string, { status: string; schema?: string }>();
+for (const methods of Object.values(doc.paths)) {
+  for (const op of Object.values(methods)) {
+    const [status, response] = Object.entries(op.responses)[0] ?? [];
+    if (!status || !response) throw new Error(`${op.operationId}: no response`);
+    const ref = response.content?.['application/json']?.schema.$ref;
+    successes.set(op.operationId, { status, ...(ref && { schema: ref.split('/').pop() }) });
+  }
+}
+
+const checked = new Set<string>();
+
+/** Asserts that a response is the documented success of `operationId`, and returns its body. */
+async function conforms(
+  operationId: string,
+  res: Response,
+  variant?: string,
+): Promise<Json | undefined> {
+  const success = successes.get(operationId);
+  if (!success) throw new Error(`${operationId} is not in the document`);
+  const text = await res.text();
+  if (success.status === '204') {
+    expect(res.status, `${operationId}: ${text}`).toBe(204);
+    expect(text).toBe('');
+  } else {
+    expect(res.status, `${operationId}: ${text}`).toBeGreaterThanOrEqual(200);
+    expect(res.status).toBeLessThan(300);
+  }
+  checked.add(operationId);
+  if (!success.schema) return undefined;
+  expect(res.headers.get('content-type')).toContain('application/json');
+  const body = JSON.parse(text) as Json;
+  for (const name of [success.schema, ...(variant ? [variant] : [])]) {
+    const validate = schemaValidator(ajv, name);
+    expect(validate(body), `${operationId} vs ${name}: ${ajv.errorsText(validate.errors)}`).toBe(
+      true,
+    );
+  }
+  return body;
+}
+
+let em: RunningEmulator;
+let authenticator: SoftAuthenticator;
+
+beforeAll(async () => {
+  em = await startEmulator();
+  authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
+});
+
+afterAll(async () => {
+  await em?.close();
+});
+
+describe('OpenAPI conformance of every emulated operation', () => {
+  let session: SignedIn;
+
+  it('Authenticate (user without devices, app API key)', async () => {
+    const user = await call(em.url, 'POST', '/sys/v1/session/auth', {
+      basic: Buffer.from(`${DEMO_USER.email}:${DEMO_USER.password}`).toString('base64'),
+    });
+    const body = await conforms('Authenticate', user);
+    session = {
+      token: String(body?.access_token),
+      userId: String(body?.entity_id),
+      body: body ?? {},
+    };
+    await conforms(
+      'Authenticate',
+      await call(em.url, 'POST', '/sys/v1/session/auth', { basic: DEMO_APP.apiKey }),
+    );
+  });
+
+  it('Config2faAuth, MfaNewChallenge, UpdateUser, GenerateRecoveryCodes, Config2faTerminate', async () => {
+    await conforms('Config2faAuth', await unlock(em, session.token));
+    const creation = await conforms(
+      'MfaNewChallenge',
+      await call(em.url, 'POST', '/sys/v1/session/config_2fa/new_challenge?protocol=fido2', {
+        token: session.token,
+      }),
+      'PublicKeyCredentialCreationOptions',
+    );
+    const attestationResult = await authenticator.createCredential(creation as never);
+    await conforms(
+      'UpdateUser',
+      await addDevice(em, session.token, session.userId, { name: 'key', attestationResult }),
+    );
+    await conforms(
+      'UpdateUser',
+      await call(em.url, 'PATCH', `/sys/v1/users/${session.userId}`, {
+        token: session.token,
+        body: {
+          rename_mfa_devices: [{ old_name: 'key', new_name: 'YubiKey 5' }],
+          first_name: 'Dee',
+        },
+      }),
+    );
+    // A second challenge, now excluding the registered credential (transports included).
+    await conforms(
+      'MfaNewChallenge',
+      await call(em.url, 'POST', '/sys/v1/session/config_2fa/new_challenge?protocol=fido2', {
+        token: session.token,
+      }),
+      'PublicKeyCredentialCreationOptions',
+    );
+    await conforms(
+      'GenerateRecoveryCodes',
+      await call(em.url, 'POST', '/sys/v1/users/generate_recovery_codes', { token: session.token }),
+    );
+    await conforms('Config2faTerminate', await lock(em, session.token));
+    await conforms('Config2faTerminate', await lock(em, session.token));
+  });
+
+  it('GetUser', async () => {
+    await conforms(
+      'GetUser',
+      await call(em.url, 'GET', `/sys/v1/users/${session.userId}`, { token: session.token }),
+    );
+  });
+
+  it('Authenticate with a second factor, CompleteFido2Auth, RecoveryCodeAuth', async () => {
+    const pending = await call(em.url, 'POST', '/sys/v1/session/auth', {
+      basic: Buffer.from(`${DEMO_USER.email}:${DEMO_USER.password}`).toString('base64'),
+    });
+    const body = await conforms('Authenticate', pending);
+    expect(body?.fido2_assertion_options).toBeDefined();
+    expect(body?.allowed_mfa_methods).toHaveLength(1);
+    const assertion = await authenticator.getAssertion(
+      body?.fido2_assertion_options as DsmRequestOptions,
+    );
+    await conforms(
+      'CompleteFido2Auth',
+      await call(em.url, 'POST', '/sys/v1/session/auth/2fa/fido2', {
+        token: String(body?.access_token),
+        body: assertion,
+      }),
+    );
+    const [code] = em.user(DEMO_USER.email)?.unusedRecoveryCodes ?? [];
+    const other = await signIn(em);
+    await conforms(
+      'RecoveryCodeAuth',
+      await call(em.url, 'POST', '/sys/v1/session/auth/2fa/recovery_code', {
+        token: other.token,
+        body: { recovery_code: code },
+      }),
+    );
+  });
+
+  it('CreateApprovalRequest, GetApprovalRequest, MfaChallenge, ApproveRequest, DenyRequest', async () => {
+    const created = await conforms(
+      'CreateApprovalRequest',
+      await call(em.url, 'POST', '/sys/v1/approval_requests', {
+        token: session.token,
+        body: {
+          operation: '/crypto/v1/keys/export',
+          method: 'POST',
+          description: 'export',
+          body: { key: 1 },
+        },
+      }),
+    );
+    const id = String(created?.request_id);
+    await conforms(
+      'GetApprovalRequest',
+      await call(em.url, 'GET', `/sys/v1/approval_requests/${id}`, { token: session.token }),
+    );
+    const options = await conforms(
+      'MfaChallenge',
+      await call(em.url, 'POST', `/sys/v1/approval_requests/${id}/challenge?protocol=fido2`, {
+        token: session.token,
+      }),
+      'PublicKeyCredentialRequestOptions',
+    );
+    const assertion = await authenticator.getAssertion(options as unknown as DsmRequestOptions);
+    await conforms(
+      'ApproveRequest',
+      await call(em.url, 'POST', `/sys/v1/approval_requests/${id}/approve`, {
+        token: session.token,
+        body: { fido2_auth_request: assertion },
+      }),
+    );
+    const toDeny = em.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+    await conforms(
+      'DenyRequest',
+      await call(em.url, 'POST', `/sys/v1/approval_requests/${toDeny}/deny`, {
+        token: session.token,
+        body: { reason: 'no' },
+      }),
+    );
+    await conforms(
+      'GetApprovalRequest',
+      await call(em.url, 'GET', `/sys/v1/approval_requests/${toDeny}`, { token: session.token }),
+    );
+  });
+
+  it('Refresh and Terminate', async () => {
+    await conforms(
+      'Refresh',
+      await call(em.url, 'POST', '/sys/v1/session/refresh', { token: session.token }),
+    );
+    await conforms(
+      'Terminate',
+      await call(em.url, 'POST', '/sys/v1/session/terminate', { token: session.token }),
+    );
+  });
+
+  it('covered every operation of the document but the ones not emulated', () => {
+    const expected = [...successes.keys()].filter((id) => !NOT_EMULATED.includes(id)).sort();
+    expect([...checked].sort()).toEqual(expected);
+  });
+});
+
+describe('the documented deviation, and only it', () => {
+  it('fails the unpatched document exactly at pubKeyCredParams[].alg', async () => {
+    const session = await signInWithKey(em, authenticator);
+    await unlock(em, session.token);
+    const options = await newChallenge(em, session.token);
+    await lock(em, session.token);
+    const validate = schemaValidator(strictAjv, 'PublicKeyCredentialCreationOptions');
+    expect(validate(options)).toBe(false);
+    const paths = new Set((validate.errors ?? []).map((e) => e.instancePath));
+    expect([...paths]).toEqual(['/pubKeyCredParams/0/alg']);
+    expect(schemaValidator(ajv, 'PublicKeyCredentialCreationOptions')(options)).toBe(true);
+  });
+
+  it('would catch a drift (a missing required field, a wrong type, a padded base64)', () => {
+    const validateUser = schemaValidator(ajv, 'User');
+    expect(
+      validateUser({
+        user_id: DEMO_USER.userId,
+        user_email: DEMO_USER.email,
+        account_role: [],
+        mfa_devices: [],
+      }),
+    ).toBe(false);
+    const validateRequest = schemaValidator(ajv, 'PublicKeyCredentialRequestOptions');
+    expect(validateRequest({ challenge: 'abc=' })).toBe(false);
+    expect(validateRequest({ challenge: 'abc', timeout: '60' })).toBe(false);
+  });
+});

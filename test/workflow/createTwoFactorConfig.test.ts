@@ -1,0 +1,383 @@
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { DsmForbiddenError, DsmRateLimitedError } from '../../src/client/index.js';
+import { createSoftAuthenticator, DEMO_USER } from '../../src/emulator/index.js';
+import {
+  createTwoFactorConfig,
+  InvalidInputError,
+  InvalidSnapshotError,
+  OperationInterruptedError,
+  PasswordNotProvidedError,
+  SessionExpiredError,
+  TwoFactorConfigLockedError,
+  TwoFactorConfigUnlockedError,
+  WorkflowDisposedError,
+  WrongPasswordError,
+} from '../../src/workflow/index.js';
+import {
+  reach,
+  startWorkflowHarness,
+  useFakeClock,
+  type WorkflowHarness,
+} from '../support/workflowHarness.js';
+
+const PASSWORD = DEMO_USER.password;
+
+describe('createTwoFactorConfig against the emulator', () => {
+  let h: WorkflowHarness;
+  beforeEach(async () => {
+    useFakeClock();
+    h = await startWorkflowHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+    vi.useRealTimers();
+  });
+
+  it('unlocks with the password; the deadline counts from the send, minus the margin', async () => {
+    const sentAt = Date.now();
+    const { deadline } = await h.workflow.unlock(PASSWORD);
+    expect(h.workflow.state).toBe('unlocked');
+    expect(h.serverUnlocked()).toBe(true);
+    expect(deadline).toBe(sentAt + 600_000 - 5_000);
+    expect(h.workflow.remainingMs()).toBe(595_000);
+    expect(h.emitted).toContainEqual({ type: 'unlocked', deadline });
+  });
+
+  it('tells a wrong password from an expired session by asking Refresh', async () => {
+    await expect(h.workflow.unlock('not the password')).rejects.toBeInstanceOf(WrongPasswordError);
+    expect(h.workflow.state).toBe('locked');
+    expect(h.requestCount('Refresh')).toBe(1);
+
+    h.emulator.expireSession(h.token);
+    await expect(h.workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(h.workflow.state).toBe('sessionExpired');
+  });
+
+  it('leaves sessionExpired when the app supplies a new session', async () => {
+    h.emulator.expireSession(h.token);
+    await expect(h.workflow.generateRecoveryCodes()).rejects.toBeInstanceOf(
+      TwoFactorConfigLockedError,
+    );
+    await expect(h.workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(SessionExpiredError);
+    const fresh = await h.signIn();
+    h.workflow.resumeSession(fresh.client);
+    expect(h.workflow.state).toBe('locked');
+    await h.workflow.unlock(PASSWORD);
+    expect(h.emulator.lockState(fresh.token).unlocked).toBe(true);
+  });
+
+  it('refuses recovery codes while locked, without a request', async () => {
+    const before = h.requestCount();
+    const error = await h.workflow.generateRecoveryCodes().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TwoFactorConfigLockedError);
+    expect((error as TwoFactorConfigLockedError).code).toBe('CONFIG_LOCKED');
+    expect(h.requestCount()).toBe(before);
+  });
+
+  it('refuses an approval while unlocked, without a request', async () => {
+    await h.workflow.unlock(PASSWORD);
+    const requestId = h.emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+    const before = h.requestCount();
+    const error = await h.workflow.approvalChallenge(requestId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TwoFactorConfigUnlockedError);
+    expect((error as TwoFactorConfigUnlockedError).code).toBe('CONFIG_UNLOCKED');
+    expect(h.requestCount()).toBe(before);
+  });
+
+  it('auto-locks through terminate before the server would: unlocked at 9:54, locked at 9:55', async () => {
+    await h.workflow.unlock(PASSWORD);
+    await vi.advanceTimersByTimeAsync(594_999);
+    expect(h.workflow.state).toBe('unlocked');
+    expect(h.emitted.some((e) => e.type === 'expiring')).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    await reach(h.workflow, 'locked');
+    expect(h.requestCount('Config2faTerminate')).toBe(1);
+    expect(h.serverUnlocked()).toBe(false);
+    expect(h.emitted).toContainEqual({ type: 'locked', reason: 'timeout' });
+  });
+
+  it('warns one minute before the deadline by default', async () => {
+    const { deadline } = await h.workflow.unlock(PASSWORD);
+    const warnings: number[] = [];
+    h.workflow.on('expiring', (event) => warnings.push(event.remainingMs));
+    await vi.advanceTimersByTimeAsync(deadline - 60_000 - Date.now() - 1);
+    expect(warnings).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(warnings).toEqual([60_000]);
+  });
+
+  it('never lets an operation through after the deadline, even when the timer is late', async () => {
+    await h.workflow.unlock(PASSWORD);
+    vi.setSystemTime(Date.now() + 700_000); // the laptop slept; no timer ran
+    const before = h.requestCount('GenerateRecoveryCodes');
+    await expect(h.workflow.generateRecoveryCodes()).rejects.toBeInstanceOf(
+      TwoFactorConfigLockedError,
+    );
+    expect(h.requestCount('GenerateRecoveryCodes')).toBe(before);
+    await reach(h.workflow, 'locked');
+  });
+
+  it('re-checks the deadline on demand (visibilitychange, focus, online)', async () => {
+    await h.workflow.unlock(PASSWORD);
+    vi.setSystemTime(Date.now() + 600_000);
+    h.workflow.checkDeadline();
+    await reach(h.workflow, 'locked');
+    expect(h.emitted).toContainEqual({ type: 'locked', reason: 'timeout' });
+  });
+
+  it('goes to locked at once when DSM says the configuration is locked', async () => {
+    await h.workflow.unlock(PASSWORD);
+    // Another tab of the same session locks it.
+    await h.client.config2faTerminate();
+    const error = await h.workflow.generateRecoveryCodes().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DsmForbiddenError);
+    expect((error as DsmForbiddenError).reason).toBe('configLocked');
+    expect(h.workflow.state).toBe('locked');
+    expect(h.emitted).toContainEqual({ type: 'locked', reason: 'server' });
+  });
+
+  it('aborts an unlock in flight when asked to lock, then terminates', async () => {
+    h.emulator.injectFault({ kind: 'latency', ms: 5_000, match: { operationId: 'Config2faAuth' } });
+    const unlocking = h.workflow.unlock(PASSWORD).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(h.workflow.state).toBe('unlocking'));
+    await h.workflow.lock();
+    expect(await unlocking).toBeInstanceOf(OperationInterruptedError);
+    expect(h.workflow.state).toBe('locked');
+    expect(h.requestCount('Config2faTerminate')).toBe(1);
+    expect(h.serverUnlocked()).toBe(false);
+  });
+
+  it('retries a failing terminate with backoff until DSM answers', async () => {
+    await h.workflow.unlock(PASSWORD);
+    h.emulator.injectFault({
+      kind: 'status',
+      status: 503,
+      times: 4,
+      match: { operationId: 'Config2faTerminate' },
+    });
+    const locking = h.workflow.lock();
+    for (let i = 0; i < 20 && h.workflow.state !== 'locked'; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    await locking;
+    expect(h.requestCount('Config2faTerminate')).toBe(5);
+    expect(h.serverUnlocked()).toBe(false);
+  });
+
+  it('emits audit events for every change to the authenticators', async () => {
+    const authenticator = createSoftAuthenticator();
+    await h.workflow.unlock(PASSWORD);
+    const options = await h.workflow.newDeviceChallenge();
+    const attestation = await authenticator.createCredential(options);
+    const user = await h.workflow.addDevice('YubiKey 5', attestation);
+    expect(user.mfa_devices.map((d) => d.name)).toEqual(['YubiKey 5']);
+    await h.workflow.renameDevice('YubiKey 5', 'Desk key');
+    const codes = await h.workflow.generateRecoveryCodes();
+    expect(codes).toHaveLength(10);
+    expect(h.emulator.user(DEMO_USER.email)?.unusedRecoveryCodes).toEqual(codes);
+    await h.workflow.removeDevice('Desk key');
+    const audit = h.emitted.filter((e) =>
+      ['deviceAdded', 'deviceRenamed', 'recoveryCodesRegenerated', 'deviceRemoved'].includes(
+        e.type,
+      ),
+    );
+    expect(audit.map((e) => e.type)).toEqual([
+      'deviceAdded',
+      'deviceRenamed',
+      'recoveryCodesRegenerated',
+      'deviceRemoved',
+    ]);
+    expect(audit[2]).toMatchObject({ count: 10 });
+  });
+
+  it('approves with a security key while locked', async () => {
+    const authenticator = createSoftAuthenticator();
+    await h.workflow.unlock(PASSWORD);
+    await h.workflow.addDevice(
+      'Key',
+      await authenticator.createCredential(await h.workflow.newDeviceChallenge()),
+    );
+    await h.workflow.lock();
+    const requestId = h.emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+    const challenge = await h.workflow.approvalChallenge(requestId);
+    const assertion = await authenticator.getAssertion(challenge);
+    const approved = await h.workflow.approve(requestId, { fido2AuthRequest: assertion });
+    expect(approved.status).toBe('APPROVED');
+  });
+
+  it('locks first for an approval when lockBeforeApproval is set', async () => {
+    const workflow = h.createWorkflow({ lockBeforeApproval: true });
+    await workflow.unlock(PASSWORD);
+    const requestId = h.emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+    const denied = await workflow.deny(requestId, 'not me');
+    expect(denied.status).toBe('DENIED');
+    expect(workflow.state).toBe('locked');
+    expect(h.serverUnlocked()).toBe(false);
+  });
+
+  it('asks for the password once for every caller waiting at that moment', async () => {
+    const prompt = vi.fn(async () => PASSWORD);
+    const workflow = h.createWorkflow({ onPasswordRequired: prompt });
+    const [a, b] = await Promise.all([
+      workflow.generateRecoveryCodes(),
+      workflow.generateRecoveryCodes(),
+    ]);
+    expect(prompt).toHaveBeenCalledTimes(1);
+    expect(a).toHaveLength(10);
+    expect(b).not.toEqual(a);
+    expect(h.requestCount('Config2faAuth')).toBe(1);
+  });
+
+  it('rejects every waiting caller when the password prompt is cancelled', async () => {
+    const prompt = vi.fn(async () => undefined);
+    const workflow = h.createWorkflow({ onPasswordRequired: prompt });
+    const results = await Promise.allSettled([
+      workflow.removeDevice('a'),
+      workflow.generateRecoveryCodes(),
+    ]);
+    expect(prompt).toHaveBeenCalledTimes(1);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(PasswordNotProvidedError);
+    }
+    expect(h.requestCount('Config2faAuth')).toBe(0);
+  });
+
+  it('persists without secrets and restores the auto-lock from the stored deadline', async () => {
+    const { deadline } = await h.workflow.unlock(PASSWORD);
+    await vi.advanceTimersByTimeAsync(100_000);
+    const stored = JSON.stringify(h.workflow.persist());
+    expect(stored).not.toContain(PASSWORD);
+    expect(stored).not.toContain(h.token);
+    await h.workflow.dispose({ keepalive: false }).catch(() => {});
+    // dispose locked the server; unlock again through a second workflow to restore into
+    const first = h.createWorkflow();
+    const again = await first.unlock(PASSWORD);
+    const snapshot = JSON.stringify(first.persist());
+    first.actor.stop();
+
+    const restored = h.createWorkflow({ snapshot });
+    expect(restored.state).toBe('unlocked');
+    expect(restored.deadline).toBe(again.deadline);
+    expect(deadline).toBeLessThan(again.deadline);
+    const unlocksBefore = h.requestCount('Config2faAuth');
+    await vi.advanceTimersByTimeAsync(again.deadline - Date.now());
+    await reach(restored, 'locked');
+    expect(h.serverUnlocked()).toBe(false);
+    expect(h.requestCount('Config2faAuth')).toBe(unlocksBefore);
+  });
+
+  it('restores to locked when the deadline has passed, and never re-sends an unlock in flight', async () => {
+    const stored = h.workflow.persist();
+    await h.workflow.unlock(PASSWORD);
+    const late = { ...h.workflow.persist() };
+    vi.setSystemTime(Date.now() + 900_000);
+    expect(h.createWorkflow({ snapshot: late }).state).toBe('locked');
+    expect(h.createWorkflow({ snapshot: stored }).state).toBe('locked');
+
+    h.emulator.injectFault({ kind: 'latency', ms: 2_000, match: { operationId: 'Config2faAuth' } });
+    const other = h.createWorkflow();
+    const pending = other.unlock(PASSWORD).catch(() => {});
+    await vi.waitFor(() => expect(other.state).toBe('unlocking'));
+    const inFlight = other.persist();
+    expect(inFlight.state).toBe('locking');
+    const unlocks = h.requestCount('Config2faAuth');
+    const restored = h.createWorkflow({ snapshot: inFlight });
+    await reach(restored, 'locked');
+    expect(h.requestCount('Config2faAuth')).toBe(unlocks);
+    other.actor.stop();
+    await vi.advanceTimersByTimeAsync(2_000);
+    await pending;
+  });
+
+  it('rejects a corrupt snapshot, one from a future version, and one of another user', () => {
+    const base = h.workflow.persist();
+    const make = (snapshot: unknown) => () =>
+      createTwoFactorConfig({ client: h.client, userId: h.userId, snapshot: snapshot as never });
+    expect(make('{not json')).toThrow(InvalidSnapshotError);
+    expect(make({ ...base, version: 2 })).toThrow(/newer/);
+    expect(make({ ...base, state: 'open' })).toThrow(InvalidSnapshotError);
+    expect(make({ ...base, userId: 'someone-else' })).toThrow(/another user/);
+  });
+
+  it('disposes by locking best-effort, then refuses every call', async () => {
+    await h.workflow.unlock(PASSWORD);
+    await h.workflow.dispose();
+    expect(h.serverUnlocked()).toBe(false);
+    expect(h.emitted).toContainEqual({ type: 'locked', reason: 'dispose' });
+    await expect(h.workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(WorkflowDisposedError);
+    await expect(h.workflow.lock()).rejects.toBeInstanceOf(WorkflowDisposedError);
+  });
+
+  it('rejects bad input with a typed error and no request', async () => {
+    const before = h.requestCount();
+    await expect(h.workflow.unlock('')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.workflow.unlock(42 as never)).rejects.toBeInstanceOf(InvalidInputError);
+    await h.workflow.unlock(PASSWORD);
+    const after = h.requestCount();
+    await expect(h.workflow.removeDevice('')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.workflow.renameDevice('a', '\n')).rejects.toBeInstanceOf(InvalidInputError);
+    expect(h.requestCount()).toBe(after);
+    expect(after - before).toBe(1);
+    expect(h.workflow.state).toBe('unlocked');
+  });
+
+  it('hits the rate limit with a typed error carrying Retry-After', async () => {
+    for (let i = 0; i < 5; i++) {
+      await expect(h.workflow.unlock(`wrong-${i}`)).rejects.toBeInstanceOf(WrongPasswordError);
+    }
+    const error = await h.workflow.unlock('wrong-again').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DsmRateLimitedError);
+    expect((error as DsmRateLimitedError).retryAfterMs).toBeGreaterThan(0);
+    expect(h.workflow.state).toBe('locked');
+  });
+
+  it('keeps the password and the token out of every observable surface', async () => {
+    // Inspection events travel to an inspector as JSON; everything else an app may log.
+    const inspected: string[] = [];
+    const logged: unknown[] = [];
+    const workflow = h.createWorkflow({
+      inspect: (event: InspectionEvent) => inspected.push(JSON.stringify(event)),
+    });
+    workflow.actor.on('*', (event) => logged.push(event));
+    const record = () => {
+      logged.push(workflow.persist());
+      inspected.push(JSON.stringify(workflow.actor.getPersistedSnapshot()));
+    };
+    const authenticator = createSoftAuthenticator();
+    const attempt = async (fn: () => Promise<unknown>) => {
+      try {
+        logged.push(await fn());
+      } catch (error) {
+        logged.push(error, (error as { toJSON?: () => unknown }).toJSON?.());
+      }
+      record();
+    };
+    await attempt(() => workflow.unlock('wrong password'));
+    await attempt(() => workflow.unlock(PASSWORD));
+    await attempt(async () =>
+      workflow.addDevice(
+        'Key',
+        await authenticator.createCredential(await workflow.newDeviceChallenge()),
+      ),
+    );
+    await attempt(() => workflow.approve('x', { password: PASSWORD }));
+    await attempt(() => workflow.lock());
+    const requestId = h.emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+    await attempt(() => workflow.approve(requestId, { password: PASSWORD }));
+    h.emulator.expireSession(h.token);
+    await attempt(() => workflow.unlock(PASSWORD));
+
+    const text = [
+      ...inspected,
+      JSON.stringify(logged),
+      ...logged.map((value) => inspect(value, { depth: 6 })),
+    ].join('\n');
+    expect(inspected.length).toBeGreaterThan(50);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(h.token);
+    expect(text).toContain('[redacted]');
+  });
+});
