@@ -44,6 +44,11 @@ export interface TransportConfig {
 
 /** Error bodies are read up to this many bytes: enough for any message DSM writes. */
 const maxErrorBodyBytes = 16 * 1024;
+/**
+ * Success bodies larger than this are refused unread (DSM's answers are a few KiB): a proxy
+ * or a hostile endpoint cannot make the client buffer, or believe, an unbounded body.
+ */
+export const maxResponseBytes = 4 * 1024 * 1024;
 
 /** Sends DSM operations over one ky instance: timeouts, aborts, retries, typed errors. */
 export class Transport {
@@ -152,7 +157,14 @@ async function readBody<T>(request: OperationRequest<T>, response: Response): Pr
     await response.body?.cancel().catch(() => {});
     return undefined as T;
   }
-  const text = response.status === 204 ? '' : await response.text();
+  if (Number(response.headers.get('content-length')) > maxResponseBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw invalid(`body is larger than ${maxResponseBytes} bytes`);
+  }
+  const text = response.status === 204 ? '' : await readLimitedText(response, maxResponseBytes + 1);
+  if (new TextEncoder().encode(text).byteLength > maxResponseBytes) {
+    throw invalid(`body is larger than ${maxResponseBytes} bytes`);
+  }
   if (text === '') {
     if (expect.emptyOk) return undefined as T;
     throw invalid(`expected a JSON body, got none (HTTP ${response.status})`);

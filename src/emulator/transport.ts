@@ -148,6 +148,12 @@ export function inProcessFetch(
             await hold.released;
             return settle(() => reject(networkError('the emulator closed while the request hung')));
           }
+          // A 204 has no body to cut: over HTTP the client reads that reset as a network error.
+          if (response.body === null || [204, 205, 304].includes(response.status)) {
+            return settle(() =>
+              reject(networkError('the connection was reset (injected reset, no body)')),
+            );
+          }
           const cut = await truncated(response);
           return settle(() => resolve(cut));
         },

@@ -48,6 +48,31 @@ function isUnauthorized(error: unknown): boolean {
 }
 
 /**
+ * After a 401 to a request that carried the password: a wrong password, or an expired
+ * session. DSM's Refresh tells which (204: the session is alive, so the password was wrong).
+ */
+async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): Promise<never> {
+  try {
+    await client.refresh({ signal });
+  } catch (refreshError) {
+    if (isUnauthorized(refreshError)) throw new SessionExpiredError({ cause: refreshError });
+    throw refreshError;
+  }
+  throw new WrongPasswordError();
+}
+
+/**
+ * Failures of Config2faAuth after which DSM may have unlocked anyway: no answer, a late one,
+ * an unreadable one, or a server error. A 4xx (wrong password, rate limit) means it did not.
+ */
+function mayHaveUnlocked(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'NETWORK' || code === 'TIMEOUT' || code === 'INVALID_RESPONSE' || code === 'HTTP_ERROR'
+  );
+}
+
+/**
  * The promise actors that make `twoFactorConfigMachine` real. Each takes the abort signal
  * XState gives it, so leaving a state aborts the request in flight. They are created once and
  * shared by every workflow; each finds its own client, user and clock through its actor system.
@@ -61,15 +86,16 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     try {
       await deps.client().config2faAuth({ password }, { signal });
     } catch (error) {
-      if (!isUnauthorized(error)) throw error;
-      // 401 means a wrong password or an expired session; Refresh tells which.
-      try {
-        await deps.client().refresh({ signal });
-      } catch (refreshError) {
-        if (isUnauthorized(refreshError)) throw new SessionExpiredError({ cause: refreshError });
-        throw refreshError;
+      if (mayHaveUnlocked(error)) {
+        // The answer was lost, not necessarily the request: DSM may be unlocked. Terminate
+        // (best effort) so that `locked` means locked before approvals are offered again.
+        await deps
+          .client()
+          .config2faTerminate({ signal })
+          .catch(() => {});
       }
-      throw new WrongPasswordError();
+      if (!isUnauthorized(error)) throw error;
+      return wrongPasswordOrExpired(deps.client(), signal);
     } finally {
       password.clear();
     }
@@ -155,6 +181,10 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
               { signal },
             );
             return { result };
+          } catch (error) {
+            // A 401 to a request carrying the password is as ambiguous as on Config2faAuth.
+            if (password && isUnauthorized(error)) return wrongPasswordOrExpired(client, signal);
+            throw error;
           } finally {
             args.password?.clear();
           }

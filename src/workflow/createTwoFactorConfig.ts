@@ -36,6 +36,7 @@ import { attachBrowserLifecycle } from './browser.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   InvalidInputError,
+  InvalidSnapshotError,
   OperationInterruptedError,
   PasswordNotProvidedError,
   SessionExpiredError,
@@ -100,13 +101,18 @@ export type TwoFactorConfigActor = Actor<TwoFactorConfigMachine>;
 type Snapshot = SnapshotFrom<TwoFactorConfigMachine>;
 
 // One provided machine per clock, shared by every workflow on it: a live workflow costs an
-// actor, not a machine definition.
-const dependencies = new WeakMap<object, ActorDependencies>();
+// actor, not a machine definition. Each actor system maps to its workflow, and the actors build
+// their dependencies from it when they start: per-workflow closures held for the workflow's
+// life measured ~0.7 KB each (test/bench, heap per live workflow).
+const dependencies = new WeakMap<object, TwoFactorConfig>();
+let dependenciesOf: (workflow: TwoFactorConfig) => ActorDependencies;
 const actors = createTwoFactorConfigActors((system) => {
   const found = dependencies.get(system);
   if (!found) throw new Error('This actor system has no 2FA workflow attached.');
-  return found;
+  return dependenciesOf(found);
 });
+// Shared by every idle workflow's queue: a settled promise never changes.
+const idleQueue: Promise<unknown> = Promise.resolve();
 const machines = new WeakMap<Clock, TwoFactorConfigMachine>();
 function machineFor(clock: Clock): TwoFactorConfigMachine {
   let machine = machines.get(clock);
@@ -159,6 +165,35 @@ function checkPassword(password: unknown): Secret<string> {
   return new Secret(plain);
 }
 
+const EXTERNAL_EVENTS = new Set([
+  'unlock',
+  'lock',
+  'operation',
+  'checkDeadline',
+  'sessionRenewed',
+  'dispose',
+]);
+
+/**
+ * Why a raw `actor.send` event must not reach the machine, or null. XState stops the actor
+ * for good on a malformed event, and takes a forged `xstate.*` event for an actor's answer.
+ */
+function externalEventProblem(event: unknown): string | null {
+  if (typeof event !== 'object' || event === null) return 'An event must be an object.';
+  const { type, password, opId, operation } = event as Record<string, unknown>;
+  if (typeof type !== 'string' || !EXTERNAL_EVENTS.has(type)) {
+    return `The event type must be one of ${[...EXTERNAL_EVENTS].join(', ')}.`;
+  }
+  if (type === 'unlock' && !(password instanceof Secret && !password.cleared)) {
+    return 'An unlock event needs { password: Secret } (an uncleared Secret).';
+  }
+  const kind = (operation as { kind?: unknown } | null | undefined)?.kind;
+  if (type === 'operation' && (typeof opId !== 'string' || typeof kind !== 'string')) {
+    return 'An operation event needs { opId: string, operation: { kind: string, input? } }.';
+  }
+  return null;
+}
+
 function checkText(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim().length === 0 || value.length > 4096) {
     throw new InvalidInputError(`${what} must be a non-empty string of at most 4096 characters.`);
@@ -176,12 +211,21 @@ export class TwoFactorConfig {
   #client: DsmClient;
   readonly #clock: Clock;
   readonly #options: TwoFactorConfigOptions;
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<unknown> = idleQueue;
   #passwordPrompt: Promise<void> | null = null;
   #opSeq = 0;
   #keepalive = false;
   #disposing: Promise<void> | null = null;
   #detachBrowser: (() => void) | null = null;
+
+  static {
+    dependenciesOf = (workflow) => ({
+      client: () => workflow.#client,
+      userId: workflow.userId,
+      clock: workflow.#clock,
+      keepalive: () => workflow.#keepalive,
+    });
+  }
 
   constructor(options: TwoFactorConfigOptions) {
     if (!options || typeof options !== 'object' || !options.client) {
@@ -205,6 +249,15 @@ export class TwoFactorConfig {
     if ((options.safetyMarginMs ?? 5_000) >= (options.autoLockMs ?? 600_000)) {
       throw new InvalidInputError('safetyMarginMs must be smaller than autoLockMs.');
     }
+    // No honest snapshot locks later than one window from now (the margin absorbs clock skew
+    // between a back end's instances): believing one could show "unlocked" after DSM locked.
+    const windowEnd = this.#clock.now() + (options.autoLockMs ?? 600_000);
+    const skew = options.safetyMarginMs ?? 5_000;
+    if ((restore?.deadline ?? 0) > windowEnd || (restore?.serverLockBy ?? 0) > windowEnd + skew) {
+      throw new InvalidSnapshotError(
+        'The stored snapshot locks later than one auto-lock window from now: a clock is wrong, or it was altered.',
+      );
+    }
 
     this.actor = createActor(machineFor(this.#clock), {
       input: {
@@ -221,12 +274,14 @@ export class TwoFactorConfig {
       clock: this.#clock,
       ...(options.inspect !== undefined && { inspect: options.inspect }),
     });
-    dependencies.set(this.actor.system, {
-      client: () => this.#client,
-      userId: this.userId,
-      clock: this.#clock,
-      keepalive: () => this.#keepalive,
-    });
+    dependencies.set(this.actor.system, this);
+    // Apps hold the actor (selectors, the inspector): a raw send gets a typed error too.
+    const send = this.actor.send.bind(this.actor);
+    this.actor.send = (event) => {
+      const problem = externalEventProblem(event);
+      if (problem) throw new InvalidInputError(problem);
+      send(event);
+    };
     this.actor.start();
 
     const inBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
@@ -267,6 +322,8 @@ export class TwoFactorConfig {
     }
     return this.#enqueue(async () => {
       try {
+        // A late timer may still show "unlocked" past the deadline: let the clock decide first.
+        this.actor.send({ type: 'checkDeadline' });
         await this.#settled();
         const state = this.state;
         if (state === 'unlocked') return { deadline: this.deadline! };

@@ -119,6 +119,15 @@ describe('createTwoFactorConfig against the emulator', () => {
     await reach(h.workflow, 'locked');
   });
 
+  it('unlocks again instead of reporting a stale deadline when the timer is late', async () => {
+    const first = await h.workflow.unlock(PASSWORD);
+    vi.setSystemTime(first.deadline + 1_000); // asleep past the deadline; no timer ran
+    const second = await h.workflow.unlock(PASSWORD);
+    expect(second.deadline).toBeGreaterThan(first.deadline);
+    expect(h.requestCount('Config2faTerminate')).toBe(1);
+    expect(h.requestCount('Config2faAuth')).toBe(2);
+  });
+
   it('re-checks the deadline on demand (visibilitychange, focus, online)', async () => {
     await h.workflow.unlock(PASSWORD);
     vi.setSystemTime(Date.now() + 600_000);

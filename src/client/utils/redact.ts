@@ -4,11 +4,13 @@ export const REDACTED = '[redacted]';
 
 /** The forms a secret may take when a server or a proxy echoes it back. */
 function variants(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
-  try {
-    forms.add(utf8ToBase64(secret));
-  } catch {
-    // Not encodable: the raw forms above still apply.
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
+  for (const encode of [encodeURIComponent, utf8ToBase64]) {
+    try {
+      forms.add(encode(secret));
+    } catch {
+      // A lone surrogate cannot be encoded (URIError): the raw forms above still apply.
+    }
   }
   return [...forms];
 }
