@@ -1,13 +1,15 @@
 /**
- * `npm start`: the whole 2FA-configuration workflow against the embedded DSM emulator.
+ * `npm start`: the whole 2FA journey against the embedded DSM emulator: sign in (the sign-in
+ * controller), the 2FA-configuration workflow, then sign-in again with the key just registered
+ * and with a recovery code.
  *
  *   npm start                                   embedded emulator, 6 s auto-lock window
  *   npm start -- --auto-lock-ms 600000          the real ten minutes
  *   DSM_EMAIL=… DSM_PASSWORD=… npm start -- --base-url https://your-dsm.example
  *
- * Against a real DSM the steps that need the emulator (seeded approval requests, the rate
- * limit, recovery-code sign-in) are skipped, and the security key is a software one, so
- * registering it changes the real account: use a test account.
+ * Against a real DSM the steps that need the emulator (seeded approval requests, an expired
+ * session, recovery-code sign-in, the rate limit) are skipped, and the security key is a
+ * software one, so registering it changes the real account: use a test account.
  */
 import { parseArgs } from 'node:util';
 import { createSoftAuthenticator, DEMO_USER, startEmulator } from '../src/emulator/index.js';

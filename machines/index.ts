@@ -1,2 +1,4 @@
+export * from './signIn.js';
+export * from './signIn.types.js';
 export * from './twoFactorConfig.js';
 export * from './twoFactorConfig.types.js';

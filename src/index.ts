@@ -7,4 +7,5 @@ export type {
   TwoFactorConfigStateName,
 } from '../machines/twoFactorConfig.types.js';
 export * from './client/index.js';
+export * from './signIn/index.js';
 export * from './workflow/index.js';

@@ -1,17 +1,13 @@
 /**
- * The whole 2FA-configuration workflow, step by step, printed as it happens. `npm start` runs
- * it against the embedded emulator; `--base-url` points the same steps at a real DSM.
+ * The whole 2FA journey, step by step, printed as it happens: sign in, configure the second
+ * factor, approve with it, let the configuration lock itself, then sign in again with the key
+ * and with a recovery code. `npm start` runs it against the embedded emulator; `--base-url`
+ * points the same steps at a real DSM.
  */
 
 import type { RunningEmulator, SoftAuthenticator } from '../../src/emulator/index.js';
-import {
-  createDsmClient,
-  createTwoFactorConfig,
-  type DsmClient,
-  isDsmError,
-  Secret,
-  type TwoFactorConfig,
-} from '../../src/index.js';
+import { createSignIn, isDsmError, type Secret, type SignIn } from '../../src/index.js';
+import { describeError, formatRemaining, watchSignIn, watchWorkflow } from './watch.js';
 
 export interface WalkthroughOptions {
   baseUrl: string;
@@ -27,17 +23,6 @@ export interface WalkthroughOptions {
   /** Lets time pass: a real wait in the CLI, fake time in tests. */
   wait: (ms: number) => Promise<void>;
   now?: () => number;
-}
-
-function formatRemaining(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-function describeError(error: unknown): string {
-  if (isDsmError(error)) return `${error.code}: ${error.message}`;
-  const { code, message } = error as { code?: string; message?: string };
-  return `${code ?? 'ERROR'}: ${message ?? String(error)}`;
 }
 
 /** Runs every step; resolves with the number of steps that did what they should. */
@@ -63,57 +48,37 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<numbe
       return true;
     }
   };
-  const requestsSoFar = () => emulator?.requests.length;
+  const requestsSoFar = () => emulator?.requests.length ?? 0;
+  const credentials = { email: options.email, password: options.password };
   let ok = 0;
 
-  step('Sign in (Authenticate)');
-  const anonymous = createDsmClient({ baseUrl: options.baseUrl });
-  const signIn = async (): Promise<{
-    client: DsmClient;
-    entityId: string;
-    token: Secret<string>;
-  }> => {
-    const auth = await anonymous.authenticate({
-      email: options.email,
-      password: options.password,
-    });
-    const client = anonymous.withToken(auth.accessToken);
-    if (auth.secondFactor?.fido2AssertionOptions) {
-      note('DSM asks for the second factor: signing the challenge with the security key');
-      const assertion = await authenticator.getAssertion(auth.secondFactor.fido2AssertionOptions);
-      await client.completeFido2Auth(assertion);
+  // The sign-in controller holds the session; the configuration workflow gets it handed over.
+  const signIn: SignIn = createSignIn({ baseUrl: options.baseUrl });
+  watchSignIn(signIn, note);
+  const signInWithKey = async () => {
+    const result = await signIn.signIn(credentials);
+    if (result.state === 'awaitingSecondFactor') {
+      note('signing the challenge with the security key');
+      await signIn.completeWithSecurityKey((challenge) => authenticator.getAssertion(challenge));
     }
-    return { client, entityId: auth.entityId, token: auth.accessToken };
   };
-  const session = await signIn();
-  note(`signed in as ${options.email} (user ${session.entityId}); the token stays in a Secret`);
+  const newWorkflow = () => {
+    const workflow = signIn.createTwoFactorConfig({
+      autoLockMs: options.autoLockMs,
+      safetyMarginMs: options.safetyMarginMs,
+      expiringWarningMs: Math.min(60_000, Math.floor(options.autoLockMs / 3)),
+      browserLifecycle: false,
+    });
+    watchWorkflow(workflow, note, now);
+    return workflow;
+  };
+
+  step('Sign in with the password (Authenticate)');
+  await signInWithKey();
+  note(`signed in as ${options.email} (user ${signIn.userId}); the token stays in a Secret`);
   ok += 1;
 
-  const workflow: TwoFactorConfig = createTwoFactorConfig({
-    client: session.client,
-    userId: session.entityId,
-    autoLockMs: options.autoLockMs,
-    safetyMarginMs: options.safetyMarginMs,
-    expiringWarningMs: Math.min(60_000, Math.floor(options.autoLockMs / 3)),
-    browserLifecycle: false,
-  });
-  let lastState = '';
-  const watch = (target: TwoFactorConfig) =>
-    target.subscribe((view) => {
-      if (view.state === lastState) return;
-      lastState = view.state;
-      const left =
-        view.deadline === null ? '' : ` (${formatRemaining(view.deadline - now())} left)`;
-      note(`→ ${view.state}${left}`);
-    });
-  watch(workflow);
-  workflow.on('unlocked', (e) =>
-    note(`event unlocked: locks at ${new Date(e.deadline).toISOString()}`),
-  );
-  workflow.on('expiring', (e) => note(`event expiring: ${formatRemaining(e.remainingMs)} left`));
-  workflow.on('locked', (e) => note(`event locked: reason ${e.reason}`));
-  workflow.on('deviceAdded', (e) => note(`audit: security key "${e.name}" added`));
-  workflow.on('recoveryCodesRegenerated', (e) => note(`audit: ${e.count} new recovery codes`));
+  const workflow = newWorkflow();
 
   step('Unlock the 2FA configuration with the password (Config2faAuth)');
   await workflow.unlock(options.password);
@@ -133,7 +98,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<numbe
     step('Try to approve a quorum request while unlocked');
     const before = requestsSoFar();
     if (await expectFailure('approval', () => workflow.approvalChallenge(requestId!))) ok += 1;
-    note(`requests sent for it: ${(requestsSoFar() ?? 0) - (before ?? 0)} (refused locally)`);
+    note(`requests sent for it: ${requestsSoFar() - before} (refused locally)`);
   }
 
   step('Regenerate recovery codes (GenerateRecoveryCodes)');
@@ -171,64 +136,72 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<numbe
   await options.wait(workflow.remainingMs());
   await lockedByTimeout;
   if (emulator) {
-    const server = emulator.lockState(session.token.reveal());
+    const server = emulator.lockState(signIn.token!.reveal());
     note(`the emulator agrees: its configuration is ${server.unlocked ? 'unlocked' : 'locked'}`);
   }
   ok += 1;
 
   step('Sign out (Terminate), then sign in again: now with the security key as second factor');
-  await workflow.dispose();
-  await session.client.terminate();
-  const second = await signIn();
-  note(`signed in again as user ${second.entityId}`);
+  await signIn.signOut();
+  await signInWithKey();
+  note(`signed in again as user ${signIn.userId}`);
   ok += 1;
-  await second.client.terminate();
+
+  if (emulator) {
+    step('The session expires under the configuration workflow; signing in again resumes it');
+    emulator.expireSession(signIn.token!.reveal());
+    await expectFailure('unlock with a dead session', () => workflow.unlock(options.password));
+    await signInWithKey();
+    note(`the configuration workflow is ${workflow.state} again, on the new session`);
+    await workflow.unlock(options.password);
+    await workflow.lock();
+    if (workflow.state === 'locked') ok += 1;
+  }
+  await workflow.dispose();
 
   if (emulator) {
     step('Sign in with a recovery code instead of the key, then try the same code again');
-    const code = new Secret(codes[0]!);
-    const signInWithCode = async () => {
-      const auth = await anonymous.authenticate({
-        email: options.email,
-        password: options.password,
-      });
-      const client = anonymous.withToken(auth.accessToken);
-      await client.recoveryCodeAuth({ recoveryCode: code });
-      return client;
-    };
-    const recovered = await signInWithCode();
-    note('signed in with a recovery code');
-    await recovered.terminate();
-    if (await expectFailure('reused recovery code', signInWithCode)) ok += 1;
+    await signIn.signOut();
+    await signIn.signIn(credentials);
+    await signIn.completeWithRecoveryCode(codes[0]!);
+    note(`signed in with a recovery code as user ${signIn.userId}`);
+    await signIn.signOut();
+    await signIn.signIn(credentials);
+    const reused = await expectFailure('reused recovery code', () =>
+      signIn.completeWithRecoveryCode(codes[0]!),
+    );
+    note(`the sign-in still waits for a second factor: ${signIn.state}`);
+    await signIn.signOut();
+    if (reused) ok += 1;
   }
 
   if (emulator) {
     step('Hit the rate limit on wrong passwords (last: it also blocks sign-in for a while)');
-    const third = await signIn();
-    const limited = createTwoFactorConfig({
-      client: third.client,
-      userId: third.entityId,
-      browserLifecycle: false,
-    });
-    watch(limited);
-    for (let attempt = 1; attempt <= 10; attempt++) {
+    await signInWithKey();
+    const limited = newWorkflow();
+    let rateLimited = false;
+    for (let attempt = 1; attempt <= 10 && !rateLimited; attempt++) {
       try {
         await limited.unlock(`wrong-${attempt}`);
       } catch (error) {
-        if (isDsmError(error, 'RATE_LIMITED')) {
-          note(
-            `attempt ${attempt}: ${error.code}, retry after ${Math.round((error.retryAfterMs ?? 0) / 1000)} s`,
-          );
-          ok += 1;
-          break;
-        }
-        note(`attempt ${attempt}: ${describeError(error)}`);
+        rateLimited = isDsmError(error, 'RATE_LIMITED');
+        note(
+          rateLimited
+            ? `attempt ${attempt}: RATE_LIMITED, retry after ${Math.round(((error as { retryAfterMs?: number }).retryAfterMs ?? 0) / 1000)} s`
+            : `attempt ${attempt}: ${describeError(error)}`,
+        );
       }
     }
     await limited.dispose();
-    await third.client.terminate();
+    await signIn.signOut();
+    await expectFailure('sign-in while limited', () => signIn.signIn(credentials));
+    const before = requestsSoFar();
+    await expectFailure('sign-in again', () => signIn.signIn(credentials));
+    note(`requests sent for the second attempt: ${requestsSoFar() - before} (refused locally)`);
+    if (rateLimited && signIn.state === 'rateLimited') ok += 1;
   }
 
+  await signIn.dispose({ signOut: true });
   log('');
   log(`Done: ${ok} of ${stepNumber} steps did what they should.`);
   return ok;

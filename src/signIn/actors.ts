@@ -1,0 +1,148 @@
+import { fromPromise } from 'xstate';
+import type {
+  AuthenticateInput,
+  AuthenticateOutput,
+  CompleteFido2AuthInput,
+  RecoveryCodeAuthInput,
+  SecondFactorChallenge,
+  SecondFactorMethod,
+  SessionTouchOutput,
+} from '../../machines/signIn.types.js';
+import type { Fido2AssertionResult } from '../client/schemas.js';
+import type { Secret } from '../client/secret.js';
+import type { AuthResult, DsmClient } from '../client/types.js';
+import type { Clock } from '../workflow/clock.js';
+import {
+  SecondFactorFailedError,
+  SignInFailedError,
+  SignInInterruptedError,
+  SignInRateLimitedError,
+  SignInSessionExpiredError,
+} from './errors.js';
+
+export interface SignInDependencies {
+  /** A client without a session, for Authenticate. */
+  anonymous: DsmClient;
+  clock: Clock;
+  /** The open session's client (pending or complete); throws `SESSION_EXPIRED` without one. */
+  session(): DsmClient;
+  /** Keeps a new session's token in the controller: the machine never sees it. */
+  openSession(token: Secret<string>): void;
+}
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+function rateLimited(error: unknown): SignInRateLimitedError {
+  const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return new SignInRateLimitedError(typeof retryAfterMs === 'number' ? retryAfterMs : undefined, {
+    cause: error,
+  });
+}
+
+/** DSM's answers to a session call, in the words of the sign-in. */
+function sessionFailure(error: unknown): unknown {
+  if (codeOf(error) === 'UNAUTHORIZED') return new SignInSessionExpiredError({ cause: error });
+  if (codeOf(error) === 'RATE_LIMITED') return rateLimited(error);
+  return error;
+}
+
+function secondFactorFailure(error: unknown, method: SecondFactorMethod): unknown {
+  if (codeOf(error) === 'BAD_REQUEST') return new SecondFactorFailedError(method, { cause: error });
+  return sessionFailure(error);
+}
+
+function challengeOf(auth: AuthResult): SecondFactorChallenge | null {
+  if (!auth.secondFactor) return null;
+  const fido2Options = auth.secondFactor.fido2AssertionOptions ?? null;
+  // DSM lists FIDO2 in `allowed_mfa_methods`; a recovery code can always stand in for it.
+  const methods: SecondFactorMethod[] = fido2Options ? ['fido2', 'recoveryCode'] : ['recoveryCode'];
+  return { fido2Options, methods };
+}
+
+/**
+ * The promise actors that make `signInMachine` real. Each takes the abort signal XState gives
+ * it, so leaving a state aborts its request. Created once and shared; each finds its
+ * controller's client and clock through its actor system.
+ */
+export function createSignInActors(dependenciesOf: (system: object) => SignInDependencies) {
+  const authenticate = fromPromise<AuthenticateOutput, AuthenticateInput>(
+    async ({ input, signal, system }) => {
+      const deps = dependenciesOf(system);
+      const password = input.password as Secret<string>;
+      const sentAt = deps.clock.now();
+      let auth: AuthResult;
+      try {
+        auth = await deps.anonymous.authenticate({ email: input.email, password }, { signal });
+      } catch (error) {
+        if (codeOf(error) === 'UNAUTHORIZED') throw new SignInFailedError({ cause: error });
+        if (codeOf(error) === 'RATE_LIMITED') throw rateLimited(error);
+        throw error;
+      } finally {
+        password.clear();
+      }
+      if (signal.aborted) {
+        // Signed out while DSM answered: end the session nobody will use.
+        void deps.anonymous
+          .withToken(auth.accessToken)
+          .terminate()
+          .catch(() => {});
+        throw new SignInInterruptedError('sign-in');
+      }
+      deps.openSession(auth.accessToken);
+      return {
+        userId: auth.entityId,
+        sentAt,
+        idleTimeoutMs: auth.expiresIn * 1000,
+        secondFactor: challengeOf(auth),
+      };
+    },
+  );
+
+  const completeFido2Auth = fromPromise<SessionTouchOutput, CompleteFido2AuthInput>(
+    async ({ input, signal, system }) => {
+      const deps = dependenciesOf(system);
+      const sentAt = deps.clock.now();
+      try {
+        await deps.session().completeFido2Auth(input.assertion as Fido2AssertionResult, { signal });
+      } catch (error) {
+        throw secondFactorFailure(error, 'fido2');
+      }
+      return { sentAt };
+    },
+  );
+
+  const recoveryCodeAuth = fromPromise<SessionTouchOutput, RecoveryCodeAuthInput>(
+    async ({ input, signal, system }) => {
+      const deps = dependenciesOf(system);
+      const code = input.code as Secret<string>;
+      const sentAt = deps.clock.now();
+      try {
+        await deps.session().recoveryCodeAuth({ recoveryCode: code }, { signal });
+      } catch (error) {
+        throw secondFactorFailure(error, 'recoveryCode');
+      } finally {
+        code.clear();
+      }
+      return { sentAt };
+    },
+  );
+
+  const refresh = fromPromise<SessionTouchOutput, void>(async ({ signal, system }) => {
+    const deps = dependenciesOf(system);
+    const sentAt = deps.clock.now();
+    try {
+      await deps.session().refresh({ signal });
+    } catch (error) {
+      throw sessionFailure(error);
+    }
+    return { sentAt };
+  });
+
+  const terminate = fromPromise<void, void>(async ({ signal, system }) => {
+    await dependenciesOf(system).session().terminate({ signal });
+  });
+
+  return { authenticate, completeFido2Auth, recoveryCodeAuth, refresh, terminate };
+}

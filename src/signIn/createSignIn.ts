@@ -1,0 +1,414 @@
+import { createActor } from 'xstate';
+import { createSignInMachine, type SignInMachine } from '../../machines/signIn.js';
+import type { SignInEmitted, SignInStateName } from '../../machines/signIn.types.js';
+import { createDsmClient } from '../client/createDsmClient.js';
+import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
+import type { Secret, SecretInput } from '../client/secret.js';
+import type { DsmClient } from '../client/types.js';
+import { type Clock, systemClock } from '../workflow/clock.js';
+import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
+import { createSignInActors, type SignInDependencies } from './actors.js';
+import {
+  InvalidSignInSnapshotError,
+  NotAwaitingSecondFactorError,
+  SignInBusyError,
+  SignInDisposedError,
+  SignInInvalidInputError,
+  SignInRateLimitedError,
+  SignInSessionExpiredError,
+} from './errors.js';
+import { TwoFactorConfigHandoff } from './handoff.js';
+import { checkEmail, checkPositiveMs, checkSecret, type SignInCredentials } from './inputs.js';
+import { fromPersistedSignIn, type PersistedSignIn, toPersistedSignIn } from './persistence.js';
+import { sendRequest, waitForSnapshot } from './settle.js';
+import type {
+  AssertionProvider,
+  SecondFactorOffer,
+  SignedInResult,
+  SignInActor,
+  SignInEventOf,
+  SignInEventType,
+  SignInOptions,
+  SignInResult,
+  SignInSnapshot,
+  SignInView,
+} from './types.js';
+
+type Snapshot = SignInSnapshot;
+
+// As for the configuration workflow: one provided machine per clock, actors shared, each
+// controller's dependencies found through its actor system.
+const dependencies = new WeakMap<object, SignInDependencies>();
+const actors = createSignInActors((system) => {
+  const found = dependencies.get(system);
+  if (!found) throw new Error('This actor system has no sign-in controller attached.');
+  return found;
+});
+const machines = new WeakMap<Clock, SignInMachine>();
+function machineFor(clock: Clock): SignInMachine {
+  let machine = machines.get(clock);
+  if (!machine) {
+    machine = createSignInMachine(() => clock.now()).provide({ actors });
+    machines.set(clock, machine);
+  }
+  return machine;
+}
+
+export function signInStateOf(snapshot: Snapshot): SignInStateName {
+  const value = snapshot.value;
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as SignInStateName;
+}
+
+const SESSIONLESS: readonly SignInStateName[] = ['signedOut', 'rateLimited', 'expired'];
+
+function isBusy(snapshot: Snapshot): boolean {
+  return (
+    snapshot.matches('authenticating') ||
+    snapshot.matches('signingOut') ||
+    snapshot.matches({ awaitingSecondFactor: 'verifyingAssertion' }) ||
+    snapshot.matches({ awaitingSecondFactor: 'verifyingRecoveryCode' })
+  );
+}
+
+/**
+ * DSM sign-in as an XState actor of `signInMachine` behind a promise API: password, then the
+ * second factor DSM asks for, a keep-alive while the app is active, the idle timeout, sign-out.
+ * The bearer token lives here, never in the machine, its snapshots or its events.
+ */
+export class SignIn {
+  readonly actor: SignInActor;
+  readonly #clock: Clock;
+  readonly #anonymous: DsmClient;
+  readonly #options: SignInOptions;
+  readonly #handoff: TwoFactorConfigHandoff;
+  #session: { token: Secret<string>; client: DsmClient } | null = null;
+  #disposing: Promise<void> | null = null;
+
+  constructor(options: SignInOptions) {
+    if (!options || typeof options !== 'object' || !(options.client || options.baseUrl)) {
+      throw new SignInInvalidInputError('createSignIn needs { baseUrl } or { client }.');
+    }
+    checkPositiveMs('refreshIntervalMs', options.refreshIntervalMs);
+    checkPositiveMs('idleTimeoutMs', options.idleTimeoutMs);
+    checkPositiveMs('rateLimitFallbackMs', options.rateLimitFallbackMs, true);
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#anonymous =
+      options.client ?? createDsmClient({ ...options.clientOptions, baseUrl: options.baseUrl });
+    const restore = options.snapshot === undefined ? null : fromPersistedSignIn(options.snapshot);
+    if (restore && restore.state !== 'expired') {
+      if (options.token === undefined) {
+        throw new InvalidSignInSnapshotError(
+          'The stored snapshot has a session: pass the token stored with it (createSignIn({ snapshot, token })).',
+        );
+      }
+      this.#openSession(checkSecret(options.token, 'token'));
+    }
+
+    this.actor = createActor(machineFor(this.#clock), {
+      input: {
+        ...(options.refreshIntervalMs !== undefined && {
+          refreshIntervalMs: options.refreshIntervalMs,
+        }),
+        ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
+        ...(options.rateLimitFallbackMs !== undefined && {
+          rateLimitFallbackMs: options.rateLimitFallbackMs,
+        }),
+        restore,
+      },
+      clock: this.#clock,
+      ...(options.inspect !== undefined && { inspect: options.inspect }),
+    });
+    dependencies.set(this.actor.system, {
+      anonymous: this.#anonymous,
+      clock: this.#clock,
+      session: () => {
+        if (!this.#session) throw new SignInSessionExpiredError();
+        return this.#session.client;
+      },
+      openSession: (token) => this.#openSession(token),
+    });
+    this.#handoff = new TwoFactorConfigHandoff({
+      client: () => this.client,
+      userId: () => this.userId,
+      sessionRejected: () => this.actor.send({ type: 'sessionRejected' }),
+    });
+    // The token goes as soon as the session does.
+    this.actor.subscribe({
+      next: (snapshot) => {
+        if (SESSIONLESS.includes(signInStateOf(snapshot))) this.#session = null;
+      },
+      error: () => {},
+    });
+    this.actor.on('signedIn', () => this.#handoff.resumeAll());
+    this.actor.start();
+  }
+
+  /** One of `signedOut`, `authenticating`, `rateLimited`, `awaitingSecondFactor`, `signedIn`, `signingOut`, `expired`. */
+  get state(): SignInStateName {
+    return signInStateOf(this.actor.getSnapshot());
+  }
+
+  /** DSM's `entity_id` of the user signed in or waiting for the second factor; otherwise null. */
+  get userId(): string | null {
+    const state = this.state;
+    if (state !== 'signedIn' && state !== 'awaitingSecondFactor') return null;
+    return this.actor.getSnapshot().context.userId;
+  }
+
+  /** A DSM client carrying the signed-in session; null unless signed in. */
+  get client(): DsmClient | null {
+    return this.state === 'signedIn' ? (this.#session?.client ?? null) : null;
+  }
+
+  /**
+   * The session's bearer token, wrapped (`reveal()` it to store it in an httpOnly cookie or a
+   * server-side session; pass it back with the snapshot). Null without a session.
+   */
+  get token(): Secret<string> | null {
+    const state = this.state;
+    if (state !== 'signedIn' && state !== 'awaitingSecondFactor') return null;
+    return this.#session?.token ?? null;
+  }
+
+  /** DSM's challenge while a sign-in waits for its second factor; otherwise null. */
+  get secondFactor(): SecondFactorOffer | null {
+    if (this.state !== 'awaitingSecondFactor') return null;
+    const offer = this.actor.getSnapshot().context.secondFactor;
+    if (!offer) return null;
+    return {
+      fido2Options: offer.fido2Options as Fido2RequestOptions | null,
+      allowedMethods: [...offer.methods],
+    };
+  }
+
+  /** Wall-clock ms at which the session counts as idle (DSM's view, or the app's timeout). */
+  get idleDeadline(): number | null {
+    return this.state === 'signedIn' ? this.actor.getSnapshot().context.idleDeadline : null;
+  }
+
+  get view(): SignInView {
+    const snapshot = this.actor.getSnapshot();
+    return {
+      state: signInStateOf(snapshot),
+      userId: this.userId,
+      busy: isBusy(snapshot),
+      secondFactor: this.secondFactor,
+    };
+  }
+
+  /**
+   * Signs in with email and password (Authenticate). Resolves `signedIn`, or
+   * `awaitingSecondFactor` with DSM's challenge when the user has a security key.
+   */
+  signIn(credentials: SignInCredentials): Promise<SignInResult> {
+    let email: string;
+    let password: Secret<string>;
+    try {
+      this.#assertAlive();
+      email = checkEmail(credentials?.email);
+      password = checkSecret(credentials?.password, 'password');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return sendRequest<SignInResult>(
+      this.actor,
+      { type: 'signIn', email, password },
+      (snapshot) => snapshot.matches('authenticating'),
+      'sign-in',
+      (snapshot) => {
+        if (snapshot.matches('awaitingSecondFactor')) {
+          return {
+            state: 'awaitingSecondFactor',
+            userId: this.userId ?? '',
+            ...this.secondFactor!,
+          };
+        }
+        return this.#signedInResult(snapshot);
+      },
+    ).finally(() => password.clear());
+  }
+
+  /**
+   * Completes a pending sign-in with the security key: pass the assertion, or a function that
+   * signs DSM's challenge (`(options) => authenticator.getAssertion(options)`). A refused
+   * assertion rejects with `SECOND_FACTOR_FAILED` and the sign-in stays pending.
+   */
+  async completeWithSecurityKey(
+    proof: Fido2AssertionResult | AssertionProvider,
+  ): Promise<SignedInResult> {
+    this.#assertAlive();
+    let assertion: unknown = proof;
+    if (typeof proof === 'function') {
+      this.#assertReadyForSecondFactor();
+      const options = this.secondFactor?.fido2Options;
+      if (!options) {
+        throw new SignInInvalidInputError(
+          'DSM offered no FIDO2 challenge for this sign-in; use a recovery code.',
+        );
+      }
+      assertion = await proof(options);
+    }
+    if (typeof assertion !== 'object' || assertion === null) {
+      throw new SignInInvalidInputError(
+        'completeWithSecurityKey needs an assertion, or a function that returns one.',
+      );
+    }
+    return sendRequest<SignedInResult>(
+      this.actor,
+      { type: 'completeWithAssertion', assertion },
+      (snapshot) => snapshot.matches({ awaitingSecondFactor: 'verifyingAssertion' }),
+      'security key check',
+      (snapshot) => this.#signedInResult(snapshot),
+    );
+  }
+
+  /** Completes a pending sign-in with a recovery code (each works once). */
+  completeWithRecoveryCode(code: SecretInput): Promise<SignedInResult> {
+    let secret: Secret<string>;
+    try {
+      this.#assertAlive();
+      secret = checkSecret(code, 'recovery code');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return sendRequest<SignedInResult>(
+      this.actor,
+      { type: 'completeWithRecoveryCode', code: secret },
+      (snapshot) => snapshot.matches({ awaitingSecondFactor: 'verifyingRecoveryCode' }),
+      'recovery code check',
+      (snapshot) => this.#signedInResult(snapshot),
+    ).finally(() => secret.clear());
+  }
+
+  /** Signs out (Terminate), or abandons a sign-in in flight. Resolves once signed out. */
+  async signOut(): Promise<void> {
+    this.#assertAlive();
+    const state = this.state;
+    if (SESSIONLESS.includes(state)) return;
+    if (state !== 'signingOut') this.actor.send({ type: 'signOut' });
+    await waitForSnapshot(this.actor, this.#clock, (snapshot) =>
+      SESSIONLESS.includes(signInStateOf(snapshot)),
+    );
+  }
+
+  /**
+   * Tells the controller the user is active (wire it to input events). While signed in, it
+   * sends Refresh at most every `refreshIntervalMs`, which keeps the DSM session alive.
+   */
+  activity(): void {
+    if (this.#disposing) return;
+    this.actor.send({ type: 'activity' });
+  }
+
+  /** Calls `listener` with the current view now and after every change. */
+  subscribe(listener: (view: SignInView) => void): () => void {
+    let last = '';
+    const notify = () => {
+      const view = this.view;
+      const key = `${view.state}|${view.userId}|${view.busy}`;
+      if (key === last) return;
+      last = key;
+      listener(view);
+    };
+    notify();
+    const subscription = this.actor.subscribe({ next: notify, error: () => {} });
+    return () => subscription.unsubscribe();
+  }
+
+  /** Listens to one kind of event the sign-in emits. */
+  on<T extends SignInEventType>(type: T, listener: (event: SignInEventOf<T>) => void): () => void {
+    const subscription = this.actor.on(type, listener as (event: SignInEmitted) => void);
+    return () => subscription.unsubscribe();
+  }
+
+  /** A JSON-safe snapshot with no token and no secret, for `createSignIn({ snapshot, token })`. */
+  persist(): PersistedSignIn {
+    const snapshot = this.actor.getSnapshot();
+    return toPersistedSignIn(signInStateOf(snapshot), snapshot.context, this.#clock.now());
+  }
+
+  /**
+   * Hands this controller's session to a configuration workflow of the same user: now if
+   * signed in, and again after every new sign-in, so a workflow in `sessionExpired` resumes
+   * (locked) as soon as the user signs in again. A 401 the workflow meets (its
+   * `sessionExpired`) moves this controller to `expired`. Returns a function that detaches it.
+   */
+  attach(workflow: TwoFactorConfig): () => void {
+    this.#assertAlive();
+    return this.#handoff.attach(workflow);
+  }
+
+  /**
+   * Creates the 2FA-configuration workflow for the signed-in session, attached (see `attach`).
+   * Throws `SIGNED_OUT` unless signed in.
+   */
+  createTwoFactorConfig(
+    options: Omit<TwoFactorConfigOptions, 'client' | 'userId'> = {},
+  ): TwoFactorConfig {
+    this.#assertAlive();
+    return this.#handoff.create({ clock: this.#clock, ...options });
+  }
+
+  /**
+   * Stops the controller: timers, requests in flight, attached workflows' handoff. The DSM
+   * session stays open (the app may have stored the token) unless `signOut: true`, which sends
+   * Terminate first (waiting at most `disposeTimeoutMs`). Later calls reject `DISPOSED`.
+   */
+  dispose(options: { signOut?: boolean } = {}): Promise<void> {
+    if (this.#disposing) return this.#disposing;
+    this.#disposing = (async () => {
+      const state = this.state;
+      if (options.signOut && !SESSIONLESS.includes(state) && state !== 'signingOut') {
+        this.actor.send({ type: 'dispose' });
+      }
+      if (options.signOut && !SESSIONLESS.includes(this.state)) {
+        await waitForSnapshot(
+          this.actor,
+          this.#clock,
+          (snapshot) => SESSIONLESS.includes(signInStateOf(snapshot)),
+          this.#options.disposeTimeoutMs ?? 10_000,
+        ).catch(() => {});
+      }
+      this.#handoff.detachAll();
+      this.actor.stop();
+      dependencies.delete(this.actor.system);
+      this.#session = null;
+    })();
+    return this.#disposing;
+  }
+
+  #openSession(token: Secret<string>): void {
+    this.#session = { token, client: this.#anonymous.withToken(token) };
+  }
+
+  #assertAlive(): void {
+    if (this.#disposing) throw new SignInDisposedError();
+  }
+
+  /** Refuses before the user touches the key, rather than after. */
+  #assertReadyForSecondFactor(): void {
+    const snapshot = this.actor.getSnapshot();
+    if (!snapshot.matches('awaitingSecondFactor')) throw new NotAwaitingSecondFactorError();
+    if (!snapshot.matches({ awaitingSecondFactor: 'ready' })) {
+      const { retryAt } = snapshot.context;
+      if (snapshot.matches({ awaitingSecondFactor: 'rateLimited' }) && retryAt !== null) {
+        const left = retryAt - this.#clock.now();
+        if (left > 0) throw new SignInRateLimitedError(left);
+        return;
+      }
+      throw new SignInBusyError();
+    }
+  }
+
+  #signedInResult(snapshot: Snapshot): SignedInResult | undefined {
+    if (!snapshot.matches('signedIn')) return undefined;
+    const { userId, method } = snapshot.context;
+    return { state: 'signedIn', userId: userId ?? '', method: method ?? 'password' };
+  }
+}
+
+/** Creates a sign-in controller for one DSM user session at a time. */
+export function createSignIn(options: SignInOptions): SignIn {
+  return new SignIn(options);
+}

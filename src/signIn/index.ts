@@ -1,0 +1,33 @@
+export type {
+  SecondFactorMethod,
+  SessionExpiryReason,
+  SignInEmitted,
+  SignInMethod,
+  SignInRefusalCode,
+  SignInStateName,
+  SignOutReason,
+} from '../../machines/signIn.types.js';
+export { createSignInActors, type SignInDependencies } from './actors.js';
+export { createSignIn, SignIn, signInStateOf } from './createSignIn.js';
+export * from './errors.js';
+export { type HandoffSource, TwoFactorConfigHandoff } from './handoff.js';
+export type { SignInCredentials } from './inputs.js';
+export {
+  fromPersistedSignIn,
+  type PersistedSignIn,
+  SIGN_IN_SNAPSHOT_FORMAT,
+  SIGN_IN_SNAPSHOT_VERSION,
+  toPersistedSignIn,
+} from './persistence.js';
+export type {
+  AssertionProvider,
+  SecondFactorOffer,
+  SignedInResult,
+  SignInActor,
+  SignInEventOf,
+  SignInEventType,
+  SignInOptions,
+  SignInResult,
+  SignInSnapshot,
+  SignInView,
+} from './types.js';

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  InvalidSignInSnapshotError,
+  SignedOutError,
+  SignInDisposedError,
+} from '../../src/signIn/index.js';
+import { useFakeClock } from '../support/workflowHarness.js';
+import {
+  EMAIL,
+  next,
+  PASSWORD,
+  registerKeyAndCodes,
+  type SignInHarness,
+  startSignInHarness,
+} from './signInHarness.js';
+
+const MINUTE = 60_000;
+let h: SignInHarness;
+
+afterEach(async () => {
+  await h?.close();
+  vi.useRealTimers();
+});
+
+describe('the signed-in session', () => {
+  it('stays alive past DSM idle timeout while the app reports activity (one Refresh a minute)', async () => {
+    useFakeClock();
+    h = await startSignInHarness({
+      emulator: { sessionIdleMs: 10 * MINUTE },
+      signIn: { refreshIntervalMs: MINUTE },
+    });
+    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const token = h.signIn.token!.reveal();
+    for (let minute = 0; minute < 20; minute++) {
+      for (let i = 0; i < 6; i++) h.signIn.activity(); // many input events, one Refresh
+      const refreshed = next(h.signIn, 'sessionRefreshed');
+      await vi.advanceTimersByTimeAsync(MINUTE);
+      await refreshed;
+    }
+    expect(h.requestCount('Refresh')).toBe(20);
+    expect(h.signIn.state).toBe('signedIn');
+    expect(h.emulator.lockState(token).sessionAlive).toBe(true);
+  });
+
+  it('expires after the idle timeout without activity: Terminate sent, sessionExpired emitted', async () => {
+    useFakeClock();
+    h = await startSignInHarness({ signIn: { idleTimeoutMs: 15 * MINUTE } });
+    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const token = h.signIn.token!.reveal();
+    const expired = next(h.signIn, 'sessionExpired');
+    await vi.advanceTimersByTimeAsync(15 * MINUTE);
+    expect(await expired).toEqual({ type: 'sessionExpired', reason: 'idle' });
+    expect(h.signIn.state).toBe('expired');
+    expect(h.signIn.client).toBeNull();
+    expect(h.signIn.token).toBeNull();
+    // The app's timeout is shorter than DSM's 24 h: only the Terminate ended it.
+    expect(h.requestCount('Terminate')).toBe(1);
+    expect(h.emulator.lockState(token).sessionAlive).toBe(false);
+  });
+
+  it('moves to expired when Refresh answers 401', async () => {
+    useFakeClock();
+    h = await startSignInHarness({ signIn: { refreshIntervalMs: MINUTE } });
+    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    h.emulator.expireSession(h.signIn.token!.reveal());
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const expired = next(h.signIn, 'sessionExpired');
+    h.signIn.activity();
+    expect(await expired).toEqual({ type: 'sessionExpired', reason: 'server' });
+    expect(h.requestCount('Terminate')).toBe(0);
+  });
+
+  it('signs out with Terminate: DSM refuses the old token afterwards', async () => {
+    h = await startSignInHarness();
+    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const client = h.signIn.client!;
+    const userId = h.signIn.userId!;
+    const signedOut = next(h.signIn, 'signedOut');
+    await h.signIn.signOut();
+    expect(await signedOut).toEqual({ type: 'signedOut', reason: 'user' });
+    expect(h.signIn.state).toBe('signedOut');
+    await expect(client.getUser(userId)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await h.signIn.signOut(); // already signed out: nothing to do
+    expect(h.requestCount('Terminate')).toBe(1);
+  });
+
+  it('dispose keeps the DSM session unless asked to sign out; later calls reject DISPOSED', async () => {
+    h = await startSignInHarness();
+    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const kept = h.signIn.token!.reveal();
+    await h.signIn.dispose();
+    expect(h.emulator.lockState(kept).sessionAlive).toBe(true);
+    await expect(h.signIn.signIn({ email: EMAIL, password: PASSWORD })).rejects.toBeInstanceOf(
+      SignInDisposedError,
+    );
+
+    const other = h.create();
+    await other.signIn({ email: EMAIL, password: PASSWORD });
+    const ended = other.token!.reveal();
+    await other.dispose({ signOut: true });
+    expect(h.emulator.lockState(ended).sessionAlive).toBe(false);
+  });
+
+  it('persists without the token and resumes with the token the app stored', async () => {
+    useFakeClock();
+    h = await startSignInHarness();
+    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const stored = JSON.stringify(h.signIn.persist());
+    const token = h.signIn.token!.reveal();
+    expect(stored).not.toContain(token);
+    expect(JSON.parse(stored)).toMatchObject({ state: 'signedIn', method: 'password' });
+
+    const resumed = h.create({ snapshot: stored, token });
+    expect(resumed.state).toBe('signedIn');
+    await expect(resumed.client!.getUser(resumed.userId!)).resolves.toBeDefined();
+    expect(() => h.create({ snapshot: stored })).toThrow(InvalidSignInSnapshotError);
+    expect(() => h.create({ snapshot: '{nope', token })).toThrow(/not valid JSON/);
+    expect(() => h.create({ snapshot: { ...JSON.parse(stored), version: 9 }, token })).toThrow(
+      /newer/,
+    );
+
+    // Stored past its idle deadline: the resume terminates the session and says expired.
+    vi.setSystemTime(Date.now() + 86_400_000);
+    const late = h.create({ snapshot: stored, token });
+    await vi.waitFor(() => expect(late.state).toBe('expired'));
+    expect(h.emulator.lockState(token).sessionAlive).toBe(false);
+  });
+
+  it('resumes a pending second factor in another process (a stateless back end)', async () => {
+    h = await startSignInHarness();
+    const { authenticator } = await registerKeyAndCodes(h.signIn);
+    const first = h.create();
+    const { state } = await first.signIn({ email: EMAIL, password: PASSWORD });
+    expect(state).toBe('awaitingSecondFactor');
+    const stored = first.persist();
+    const token = first.token!.reveal();
+    await first.dispose();
+
+    const second = h.create({ snapshot: stored, token });
+    expect(second.secondFactor?.allowedMethods).toEqual(['fido2', 'recoveryCode']);
+    await expect(
+      second.completeWithSecurityKey((options) => authenticator.getAssertion(options)),
+    ).resolves.toMatchObject({ state: 'signedIn', method: 'fido2' });
+  });
+
+  it('refuses to create a configuration workflow while signed out', () => {
+    return startSignInHarness().then((started) => {
+      h = started;
+      expect(() => h.signIn.createTwoFactorConfig()).toThrow(SignedOutError);
+    });
+  });
+});
