@@ -8,4 +8,6 @@ export type {
 } from '../machines/twoFactorConfig.types.js';
 export * from './client/index.js';
 export * from './signIn/index.js';
+export * from './tabs/index.js';
+export * from './webauthn/index.js';
 export * from './workflow/index.js';
