@@ -1,0 +1,207 @@
+/**
+ * Load and soak: 200 workflows, one DSM session each, through a simulated hour of random
+ * operations (one manual clock for the workflows and the emulator: see manualClock.ts), with
+ * stateless restores from persisted snapshots mixed in. Invariants 1 and 2 are checked at every
+ * state change and over every request; the heap is measured after a forced GC at the start and
+ * at the end of the hour; after disposal no timer of ours, socket or server is left.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { expect, it } from 'vitest';
+import { createDsmClient } from '../../src/client/index.js';
+import { DEMO_USER, startEmulator } from '../../src/emulator/index.js';
+import { createTwoFactorConfig, type TwoFactorConfig } from '../../src/workflow/index.js';
+import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
+import { ManualClock } from './manualClock.js';
+import { type ObservedFetch, observeFetch } from './observedFetch.js';
+import { seededRandom } from './seededRandom.js';
+
+const CONTROLLERS = 200;
+const HOUR_MS = 3_600_000;
+const TICK_MS = 60_000;
+const WARM_UP_MS = 5 * 60_000;
+/** Workflows that act in one tick (the others only let time pass). */
+const ACTING_PER_TICK = 5;
+/** Heap growth allowed over the hour, with a forced GC before each measurement. */
+const HEAP_GROWTH_BOUND_BYTES = 4 * 1024 * 1024;
+const EXPECTED_CODES = new Set([
+  'WRONG_PASSWORD',
+  'CONFIG_LOCKED',
+  'CONFIG_UNLOCKED',
+  'INTERRUPTED',
+]);
+
+/** `global.gc` without `--expose-gc` on the command line (vitest's worker has none). */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+interface Seat {
+  token: string;
+  workflow: TwoFactorConfig;
+  observed: ObservedFetch;
+  pending: Promise<unknown> | null;
+}
+
+it('keeps 200 workflows right through a simulated hour, without growing or leaking', async () => {
+  const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);
+  const next = seededRandom(seed);
+  const gc = exposeGc();
+  const resourcesBefore = activeResources();
+  const clock = new ManualClock();
+  const timers = watchTimers();
+  const emulator = await startEmulator({ rateLimit: false, clock: clock.now });
+  const violations: string[] = [];
+  const unexpected: string[] = [];
+  const user = emulator.state.userByEmail(DEMO_USER.email)!;
+  const seats: Seat[] = [];
+
+  const connect = (seat: Pick<Seat, 'token' | 'observed'>, snapshot?: string) => {
+    const workflow = createTwoFactorConfig({
+      client: createDsmClient({
+        baseUrl: emulator.url,
+        token: seat.token,
+        fetch: seat.observed.fetch,
+      }),
+      userId: user.userId,
+      browserLifecycle: false,
+      clock,
+      ...(snapshot !== undefined && { snapshot }),
+    });
+    // Invariant 1 at every state change.
+    workflow.subscribe(({ state }) => {
+      const server = emulator.lockState(seat.token);
+      if (state === 'unlocked' && !server.unlocked)
+        violations.push(`unlocked vs DSM locked at ${clock.now()}`);
+    });
+    return workflow;
+  };
+  for (let i = 0; i < CONTROLLERS; i++) {
+    // Sessions straight from the emulator's state: 200 sign-ins would only test sign-in.
+    const token = emulator.state.createSession({ kind: 'user', user }).token;
+    const seat = { token, pending: null } as Seat;
+    // In process (the emulator's own fetch): the wire is the fault matrix's subject, not this.
+    seat.observed = observeFetch(() => {
+      const deadline = seat.workflow.actor.getSnapshot().context.deadline;
+      return `${seat.workflow.state}${deadline !== null && clock.now() < deadline ? '+beforeDeadline' : ''}`;
+    }, emulator.fetch);
+    seat.workflow = connect(seat);
+    seats.push(seat);
+  }
+
+  const act = (seat: Seat): Promise<unknown> => {
+    const roll = next();
+    const { workflow } = seat;
+    if (roll < 0.08 && !workflow.view.busy) {
+      // A stateless request: persist, stop without terminating, restore from the snapshot.
+      const snapshot = JSON.stringify(workflow.persist());
+      workflow.actor.stop();
+      seat.workflow = connect(seat, snapshot);
+      return Promise.resolve();
+    }
+    if (workflow.state === 'unlocked') {
+      if (roll < 0.5) return workflow.generateRecoveryCodes();
+      if (roll < 0.65) return workflow.newDeviceChallenge();
+      if (roll < 0.75) return workflow.approvalChallenge('3f6c0d52-8b1e-4a7d-9c2f-6e5b4a3d2c1b');
+      if (roll < 0.85) return Promise.resolve(workflow.checkDeadline());
+      return workflow.lock();
+    }
+    if (roll < 0.55) return workflow.unlock(DEMO_USER.password);
+    if (roll < 0.65) return workflow.unlock('wrong password');
+    if (roll < 0.85) {
+      const requestId = emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+      return workflow.deny(requestId, 'soak');
+    }
+    return workflow.generateRecoveryCodes();
+  };
+
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  /** Real I/O runs until no request of any workflow is in flight. */
+  const quiet = async () => {
+    const giveUpAt = performance.now() + 10_000;
+    for (let calm = 0; calm < 3 && performance.now() < giveUpAt; ) {
+      await turn();
+      calm = seats.every((seat) => seat.observed.inFlight().length === 0) ? calm + 1 : 0;
+    }
+  };
+  const checkRequests = () => {
+    for (const seat of seats) {
+      for (const request of seat.observed.sent) {
+        const op = request.operationId ?? '';
+        const config = ['MfaNewChallenge', 'UpdateUser', 'GenerateRecoveryCodes'].includes(op);
+        const approval = ['MfaChallenge', 'ApproveRequest', 'DenyRequest'].includes(op);
+        if (config && request.context !== 'unlocked+beforeDeadline')
+          violations.push(`${op} while ${request.context}`);
+        if (approval && !request.context.startsWith('locked'))
+          violations.push(`${op} while ${request.context}`);
+      }
+      // Checked: forget them, so that bookkeeping does not count as the library's heap.
+      (seat.observed.sent as unknown[]).length = 0;
+    }
+    // The emulator's own records are test bookkeeping too: keep only pending approvals.
+    for (const [id, approval] of emulator.state.approvals) {
+      if (approval.status !== 'PENDING') emulator.state.approvals.delete(id);
+    }
+    for (const record of emulator.requests) {
+      const config = ['MfaNewChallenge', 'GenerateRecoveryCodes'].includes(
+        record.operationId ?? '',
+      );
+      if (config && record.configUnlocked === false)
+        violations.push(`${record.operationId} reached DSM locked`);
+    }
+    emulator.clearRequests();
+  };
+  const tick = async () => {
+    for (let i = 0; i < ACTING_PER_TICK; i++) {
+      const seat = seats[Math.floor(next() * seats.length)]!;
+      if (seat.pending) continue;
+      seat.pending = act(seat)
+        .catch((error: { code?: string }) => {
+          if (!EXPECTED_CODES.has(String(error?.code)))
+            unexpected.push(String(error?.code ?? error));
+        })
+        .finally(() => {
+          seat.pending = null;
+        });
+    }
+    await clock.advanceTo(clock.now() + TICK_MS, quiet);
+    checkRequests();
+  };
+
+  const start = clock.now();
+  const measureHeap = async () => {
+    // Several passes with turns between: sockets and weak maps let go only once the loop runs.
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await turn();
+    }
+    return process.memoryUsage().heapUsed;
+  };
+  // Warm-up: five simulated minutes, so every code path, pool and cache exists before measuring.
+  while (clock.now() < start + WARM_UP_MS) await tick();
+  const heapStart = await measureHeap();
+  while (clock.now() < start + HOUR_MS) await tick();
+  // Fifteen quiet minutes: every window closes on its own.
+  await clock.advanceTo(clock.now() + 15 * 60_000, quiet);
+  await Promise.all(seats.map((seat) => seat.pending));
+  checkRequests();
+  const heapEnd = await measureHeap();
+
+  const states = seats.map((seat) => seat.workflow.state);
+  expect(new Set(states)).toEqual(new Set(['locked']));
+  expect(seats.filter((seat) => emulator.lockState(seat.token).unlocked)).toEqual([]);
+  expect(violations, `seed ${seed}`).toEqual([]);
+  expect(unexpected, `seed ${seed}`).toEqual([]);
+  console.info(
+    `soak (seed ${seed}): heap ${(heapStart / 2 ** 20).toFixed(1)} → ${(heapEnd / 2 ** 20).toFixed(1)} MiB after GC`,
+  );
+  expect(heapEnd - heapStart).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
+
+  await Promise.all(seats.map((seat) => seat.workflow.dispose()));
+  expect(clock.pending).toBe(0);
+  expect(timers.pending()).toEqual([]);
+  await emulator.close();
+  timers.stop();
+  expect(await leakedResources(resourcesBefore)).toEqual({});
+});
