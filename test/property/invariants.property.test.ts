@@ -1,0 +1,34 @@
+/**
+ * The invariants of product.md under random use: sequences of user actions, clock jumps with
+ * and without timers (a laptop asleep), latencies and injected faults, checked after every
+ * step against the emulator's own lock state and request log.
+ *
+ * FC_RUNS sets the number of runs (default 1000, the CI figure and the local one: about 4 s).
+ * A failure prints its seed, path and shrunk counterexample; FC_SEED (and FC_PATH) replay it.
+ * Paste the counterexample into regressions.test.ts once it is understood.
+ */
+import { test } from '@fast-check/vitest';
+import { afterAll, beforeAll, describe, vi } from 'vitest';
+import { runScenario } from '../support/modelPropertyRunner.js';
+import { scenarioArbitrary } from '../support/modelPropertySteps.js';
+
+const numRuns = Number(process.env.FC_RUNS ?? 1_000);
+const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+const path = process.env.FC_PATH;
+
+describe('invariants under random actions, time and faults', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterAll(() => vi.useRealTimers());
+
+  test.prop([scenarioArbitrary], {
+    numRuns,
+    ...(seed !== undefined && { seed }),
+    ...(path !== undefined && { path }),
+  })(
+    'never unlocked while DSM is locked; requests only in their state; no secret shows; nothing hangs',
+    (scenario) => runScenario(scenario),
+    120_000,
+  );
+});
