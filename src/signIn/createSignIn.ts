@@ -7,12 +7,14 @@ import type { Secret, SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import { type Clock, systemClock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
+import { topStateName, waitForSnapshot } from '../workflow/snapshots.js';
 import { createSignInActors, type SignInDependencies } from './actors.js';
 import {
   InvalidSignInSnapshotError,
   NotAwaitingSecondFactorError,
   SignInBusyError,
   SignInDisposedError,
+  SignInInterruptedError,
   SignInInvalidInputError,
   SignInRateLimitedError,
   SignInSessionExpiredError,
@@ -20,7 +22,7 @@ import {
 import { TwoFactorConfigHandoff } from './handoff.js';
 import { checkEmail, checkPositiveMs, checkSecret, type SignInCredentials } from './inputs.js';
 import { fromPersistedSignIn, type PersistedSignIn, toPersistedSignIn } from './persistence.js';
-import { sendRequest, waitForSnapshot } from './settle.js';
+import { sendRequest } from './settle.js';
 import type {
   AssertionProvider,
   SecondFactorOffer,
@@ -55,8 +57,7 @@ function machineFor(clock: Clock): SignInMachine {
 }
 
 export function signInStateOf(snapshot: Snapshot): SignInStateName {
-  const value = snapshot.value;
-  return (typeof value === 'string' ? value : Object.keys(value)[0]) as SignInStateName;
+  return topStateName<SignInStateName>(snapshot.value);
 }
 
 const SESSIONLESS: readonly SignInStateName[] = ['signedOut', 'rateLimited', 'expired'];
@@ -287,9 +288,7 @@ export class SignIn {
     const state = this.state;
     if (SESSIONLESS.includes(state)) return;
     if (state !== 'signingOut') this.actor.send({ type: 'signOut' });
-    await waitForSnapshot(this.actor, this.#clock, (snapshot) =>
-      SESSIONLESS.includes(signInStateOf(snapshot)),
-    );
+    await this.#waitUntilSessionless();
   }
 
   /**
@@ -363,12 +362,7 @@ export class SignIn {
         this.actor.send({ type: 'dispose' });
       }
       if (options.signOut && !SESSIONLESS.includes(this.state)) {
-        await waitForSnapshot(
-          this.actor,
-          this.#clock,
-          (snapshot) => SESSIONLESS.includes(signInStateOf(snapshot)),
-          this.#options.disposeTimeoutMs ?? 10_000,
-        ).catch(() => {});
+        await this.#waitUntilSessionless(this.#options.disposeTimeoutMs ?? 10_000).catch(() => {});
       }
       this.#handoff.detachAll();
       this.actor.stop();
@@ -380,6 +374,20 @@ export class SignIn {
 
   #openSession(token: Secret<string>): void {
     this.#session = { token, client: this.#anonymous.withToken(token) };
+  }
+
+  /** Resolves when no session is left (signed out or expired); see `waitForSnapshot`. */
+  #waitUntilSessionless(timeoutMs?: number): Promise<void> {
+    return waitForSnapshot(
+      this.actor,
+      (snapshot) => SESSIONLESS.includes(signInStateOf(snapshot)),
+      {
+        clock: this.#clock,
+        ...(timeoutMs !== undefined && { timeoutMs }),
+        stopped: () => new SignInDisposedError(),
+        timedOut: () => new SignInInterruptedError('sign-out'),
+      },
+    );
   }
 
   #assertAlive(): void {

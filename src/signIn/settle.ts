@@ -1,10 +1,8 @@
 /**
  * How the controller turns the machine's answers into settled promises: a request event
- * settles when the machine leaves that request's in-flight state, and a wait settles when a
- * snapshot matches.
+ * settles when the machine leaves that request's in-flight state.
  */
 import type { SignInEvent } from '../../machines/signIn.types.js';
-import type { Clock } from '../workflow/clock.js';
 import {
   AlreadySignedInError,
   NotAwaitingSecondFactorError,
@@ -85,43 +83,5 @@ export function sendRequest<T>(
     actor.send(event);
     if (inFlight(actor.getSnapshot())) started = true;
     else finish(() => reject(new SignInBusyError()));
-  });
-}
-
-/** Resolves when a snapshot matches; rejects INTERRUPTED after `timeoutMs`, DISPOSED on stop. */
-export function waitForSnapshot(
-  actor: SignInActor,
-  clock: Clock,
-  predicate: (snapshot: SignInSnapshot) => boolean,
-  timeoutMs?: number,
-): Promise<void> {
-  if (predicate(actor.getSnapshot())) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    let timer: unknown;
-    const cleanup = () => {
-      subscription.unsubscribe();
-      if (timer !== undefined) clock.clearTimeout(timer);
-    };
-    const subscription = actor.subscribe({
-      next: (snapshot) => {
-        if (!predicate(snapshot)) return;
-        cleanup();
-        resolve();
-      },
-      error: (error) => {
-        cleanup();
-        reject(error);
-      },
-      complete: () => {
-        cleanup();
-        reject(new SignInDisposedError());
-      },
-    });
-    if (timeoutMs !== undefined) {
-      timer = clock.setTimeout(() => {
-        cleanup();
-        reject(new SignInInterruptedError('sign-out'));
-      }, timeoutMs);
-    }
   });
 }

@@ -47,6 +47,7 @@ import {
   WorkflowDisposedError,
 } from './errors.js';
 import { fromPersisted, type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
+import { topStateName, waitForSnapshot } from './snapshots.js';
 
 export interface TwoFactorConfigOptions {
   /** A DSM client carrying the user's session (`createDsmClient({ baseUrl, token })`). */
@@ -124,8 +125,7 @@ function machineFor(clock: Clock): TwoFactorConfigMachine {
 }
 
 export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
-  const value = snapshot.value;
-  return (typeof value === 'string' ? value : Object.keys(value)[0]) as TwoFactorConfigStateName;
+  return topStateName<TwoFactorConfigStateName>(snapshot.value);
 }
 
 function isBusy(snapshot: Snapshot): boolean {
@@ -617,34 +617,11 @@ export class TwoFactorConfig {
   }
 
   #waitFor(predicate: (snapshot: Snapshot) => boolean, timeoutMs?: number): Promise<void> {
-    if (predicate(this.actor.getSnapshot())) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      let timer: unknown;
-      const subscription = this.actor.subscribe({
-        next: (snapshot) => {
-          if (!predicate(snapshot)) return;
-          cleanup();
-          resolve();
-        },
-        error: (error) => {
-          cleanup();
-          reject(error);
-        },
-        complete: () => {
-          cleanup();
-          reject(new WorkflowDisposedError());
-        },
-      });
-      const cleanup = () => {
-        subscription.unsubscribe();
-        if (timer !== undefined) this.#clock.clearTimeout(timer);
-      };
-      if (timeoutMs !== undefined) {
-        timer = this.#clock.setTimeout(() => {
-          cleanup();
-          reject(new OperationInterruptedError('wait'));
-        }, timeoutMs);
-      }
+    return waitForSnapshot(this.actor, predicate, {
+      clock: this.#clock,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      stopped: () => new WorkflowDisposedError(),
+      timedOut: () => new OperationInterruptedError('wait'),
     });
   }
 }

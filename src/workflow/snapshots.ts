@@ -1,0 +1,47 @@
+import type { Observer, Subscription } from 'xstate';
+import type { Clock } from './clock.js';
+
+/** What `waitForSnapshot` needs of an actor. */
+export interface SnapshotSource<S> {
+  getSnapshot(): S;
+  subscribe(observer: Observer<S>): Subscription;
+}
+
+/** The name of the top-level state of a snapshot value (`'unlocked'` for `{ unlocked: … }`). */
+export function topStateName<T extends string>(value: string | object): T {
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as T;
+}
+
+/**
+ * Resolves when a snapshot matches `predicate` (at once if the current one does). Rejects with
+ * `stopped()` when the actor stops first, and with `timedOut()` after `timeoutMs` on the
+ * controller's clock. Shared by the workflow and sign-in controllers.
+ */
+export function waitForSnapshot<S>(
+  actor: SnapshotSource<S>,
+  predicate: (snapshot: S) => boolean,
+  options: { clock: Clock; timeoutMs?: number; stopped: () => Error; timedOut: () => Error },
+): Promise<void> {
+  if (predicate(actor.getSnapshot())) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let timer: unknown;
+    const settle = (outcome: () => void) => {
+      subscription.unsubscribe();
+      if (timer !== undefined) options.clock.clearTimeout(timer);
+      outcome();
+    };
+    const subscription = actor.subscribe({
+      next: (snapshot) => {
+        if (predicate(snapshot)) settle(resolve);
+      },
+      error: (error) => settle(() => reject(error)),
+      complete: () => settle(() => reject(options.stopped())),
+    });
+    if (options.timeoutMs !== undefined) {
+      timer = options.clock.setTimeout(
+        () => settle(() => reject(options.timedOut())),
+        options.timeoutMs,
+      );
+    }
+  });
+}
