@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { createSignInMachine, type SignInMachine } from '../../machines/signIn.js';
+import { createSignInMachine } from '../../machines/signIn.js';
 import type { SignInEmitted, SignInStateName } from '../../machines/signIn.types.js';
 import { createDsmClient } from '../client/createDsmClient.js';
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
@@ -7,6 +7,7 @@ import type { Secret, SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import { type Clock, systemClock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
+import { machinesPerClock } from '../workflow/machinesPerClock.js';
 import { topStateName, waitForSnapshot } from '../workflow/snapshots.js';
 import { createSignInActors, type SignInDependencies } from './actors.js';
 import {
@@ -46,15 +47,7 @@ const actors = createSignInActors((system) => {
   if (!found) throw new Error('This actor system has no sign-in controller attached.');
   return found;
 });
-const machines = new WeakMap<Clock, SignInMachine>();
-function machineFor(clock: Clock): SignInMachine {
-  let machine = machines.get(clock);
-  if (!machine) {
-    machine = createSignInMachine(() => clock.now()).provide({ actors });
-    machines.set(clock, machine);
-  }
-  return machine;
-}
+const machineFor = machinesPerClock((now) => createSignInMachine(now).provide({ actors }));
 
 export function signInStateOf(snapshot: Snapshot): SignInStateName {
   return topStateName<SignInStateName>(snapshot.value);

@@ -46,6 +46,7 @@ import {
   WorkflowBusyError,
   WorkflowDisposedError,
 } from './errors.js';
+import { machinesPerClock } from './machinesPerClock.js';
 import { fromPersisted, type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
 import { topStateName, waitForSnapshot } from './snapshots.js';
 
@@ -114,15 +115,7 @@ const actors = createTwoFactorConfigActors((system) => {
 });
 // Shared by every idle workflow's queue: a settled promise never changes.
 const idleQueue: Promise<unknown> = Promise.resolve();
-const machines = new WeakMap<Clock, TwoFactorConfigMachine>();
-function machineFor(clock: Clock): TwoFactorConfigMachine {
-  let machine = machines.get(clock);
-  if (!machine) {
-    machine = createTwoFactorConfigMachine(() => clock.now()).provide({ actors });
-    machines.set(clock, machine);
-  }
-  return machine;
-}
+const machineFor = machinesPerClock((now) => createTwoFactorConfigMachine(now).provide({ actors }));
 
 export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
   return topStateName<TwoFactorConfigStateName>(snapshot.value);
