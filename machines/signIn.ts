@@ -73,6 +73,31 @@ function notProvided<TOutput, TInput>(name: string) {
 }
 
 /**
+ * Where a refused second factor leads, the same for a key and a recovery code: an expired
+ * session ends the sign-in, a 429 waits out the cooldown, anything else leaves it pending.
+ */
+function secondFactorFailed(method: SecondFactorMethod) {
+  const emitFailed = { type: 'emitSecondFactorFailed', params: { method } } as const;
+  return [
+    {
+      guard: 'isSessionExpiredFailure',
+      target: '#signIn.expired',
+      actions: [
+        'recordFailure',
+        emitFailed,
+        { type: 'setExpiryReason', params: { reason: 'server' } },
+      ],
+    },
+    {
+      guard: 'isRateLimitedFailure',
+      target: 'rateLimited',
+      actions: ['recordFailure', 'startCooldown', emitFailed],
+    },
+    { target: 'ready', actions: ['recordFailure', emitFailed] },
+  ] as const;
+}
+
+/**
  * Builds the sign-in statechart on a given wall clock. Like the configuration machine, it
  * trusts no timer alone: `activity` and the keep-alive check the idle deadline against the
  * clock, so a timer that fires late (a sleeping laptop) never keeps a dead session "signed in".
@@ -393,34 +418,7 @@ export function createSignInMachine(now: Now = Date.now) {
                 target: '#signIn.signedIn',
                 actions: [{ type: 'completeSession', params: { method: 'fido2' } }, 'emitSignedIn'],
               },
-              onError: [
-                {
-                  guard: 'isSessionExpiredFailure',
-                  target: '#signIn.expired',
-                  actions: [
-                    'recordFailure',
-                    { type: 'emitSecondFactorFailed', params: { method: 'fido2' } },
-                    { type: 'setExpiryReason', params: { reason: 'server' } },
-                  ],
-                },
-                {
-                  guard: 'isRateLimitedFailure',
-                  target: 'rateLimited',
-                  actions: [
-                    'recordFailure',
-                    'startCooldown',
-                    { type: 'emitSecondFactorFailed', params: { method: 'fido2' } },
-                  ],
-                },
-                {
-                  // A refused assertion leaves the sign-in pending: try again, or a code.
-                  target: 'ready',
-                  actions: [
-                    'recordFailure',
-                    { type: 'emitSecondFactorFailed', params: { method: 'fido2' } },
-                  ],
-                },
-              ],
+              onError: secondFactorFailed('fido2'),
             },
           },
           verifyingRecoveryCode: {
@@ -437,33 +435,7 @@ export function createSignInMachine(now: Now = Date.now) {
                   'emitSignedIn',
                 ],
               },
-              onError: [
-                {
-                  guard: 'isSessionExpiredFailure',
-                  target: '#signIn.expired',
-                  actions: [
-                    'recordFailure',
-                    { type: 'emitSecondFactorFailed', params: { method: 'recoveryCode' } },
-                    { type: 'setExpiryReason', params: { reason: 'server' } },
-                  ],
-                },
-                {
-                  guard: 'isRateLimitedFailure',
-                  target: 'rateLimited',
-                  actions: [
-                    'recordFailure',
-                    'startCooldown',
-                    { type: 'emitSecondFactorFailed', params: { method: 'recoveryCode' } },
-                  ],
-                },
-                {
-                  target: 'ready',
-                  actions: [
-                    'recordFailure',
-                    { type: 'emitSecondFactorFailed', params: { method: 'recoveryCode' } },
-                  ],
-                },
-              ],
+              onError: secondFactorFailed('recoveryCode'),
             },
           },
           rateLimited: {

@@ -8,7 +8,7 @@ import type { DsmClient } from '../client/types.js';
 import { type Clock, systemClock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
 import { machinesPerClock } from '../workflow/machinesPerClock.js';
-import { topStateName, waitForSnapshot } from '../workflow/snapshots.js';
+import { subscribeToView, topStateName, waitForSnapshot } from '../workflow/snapshots.js';
 import { createSignInActors, type SignInDependencies } from './actors.js';
 import {
   InvalidSignInSnapshotError,
@@ -295,17 +295,12 @@ export class SignIn {
 
   /** Calls `listener` with the current view now and after every change. */
   subscribe(listener: (view: SignInView) => void): () => void {
-    let last = '';
-    const notify = () => {
-      const view = this.view;
-      const key = `${view.state}|${view.userId}|${view.busy}`;
-      if (key === last) return;
-      last = key;
-      listener(view);
-    };
-    notify();
-    const subscription = this.actor.subscribe({ next: notify, error: () => {} });
-    return () => subscription.unsubscribe();
+    return subscribeToView(
+      this.actor,
+      () => this.view,
+      (view) => `${view.state}|${view.userId}|${view.busy}`,
+      listener,
+    );
   }
 
   /** Listens to one kind of event the sign-in emits. */

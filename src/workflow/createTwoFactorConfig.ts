@@ -48,7 +48,7 @@ import {
 } from './errors.js';
 import { machinesPerClock } from './machinesPerClock.js';
 import { fromPersisted, type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
-import { topStateName, waitForSnapshot } from './snapshots.js';
+import { subscribeToView, topStateName, waitForSnapshot } from './snapshots.js';
 
 export interface TwoFactorConfigOptions {
   /** A DSM client carrying the user's session (`createDsmClient({ baseUrl, token })`). */
@@ -432,17 +432,12 @@ export class TwoFactorConfig {
 
   /** Calls `listener` with the current view now and after every change. */
   subscribe(listener: (view: TwoFactorConfigView) => void): () => void {
-    let last = '';
-    const notify = () => {
-      const view = this.view;
-      const key = `${view.state}|${view.deadline}|${view.busy}`;
-      if (key === last) return;
-      last = key;
-      listener(view);
-    };
-    notify();
-    const subscription = this.actor.subscribe({ next: notify, error: () => {} });
-    return () => subscription.unsubscribe();
+    return subscribeToView(
+      this.actor,
+      () => this.view,
+      (view) => `${view.state}|${view.deadline}|${view.busy}`,
+      listener,
+    );
   }
 
   /** Listens to one kind of event the workflow emits. */

@@ -45,3 +45,26 @@ export function waitForSnapshot<S>(
     }
   });
 }
+
+/**
+ * Calls `listener` with `read()` now and after every snapshot whose view changed (by `keyOf`):
+ * the `subscribe` of both controllers.
+ */
+export function subscribeToView<V>(
+  actor: { subscribe(observer: Observer<unknown>): Subscription },
+  read: () => V,
+  keyOf: (view: V) => string,
+  listener: (view: V) => void,
+): () => void {
+  let last: string | undefined;
+  const notify = () => {
+    const view = read();
+    const key = keyOf(view);
+    if (key === last) return;
+    last = key;
+    listener(view);
+  };
+  notify();
+  const subscription = actor.subscribe({ next: notify, error: () => {} });
+  return () => subscription.unsubscribe();
+}
