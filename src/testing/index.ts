@@ -27,6 +27,7 @@ export {
 } from './machinePaths.js';
 export { workflowModelEvents } from './modelEvents.js';
 export { type ReplayTimers, replayMachinePath } from './replayMachinePath.js';
+export { createSecurityKeys } from './securityKeys.js';
 export { startWorkflowTestbed } from './startWorkflowTestbed.js';
 export { WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
 export {

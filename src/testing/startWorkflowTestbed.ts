@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { createDsmClient } from '../client/createDsmClient.js';
 import { createEmulatorApp, type EmulatorApp } from '../emulator/app.js';
 import { DEMO_USER } from '../emulator/options.js';
-import { createSoftAuthenticator } from '../emulator/softAuthenticator.js';
 import { startEmulator } from '../emulator/startEmulator.js';
 import { countingFetch } from './inFlight.js';
+import { createSecurityKeys } from './securityKeys.js';
 import { registerKey, signIn } from './session.js';
 import { TESTBED_RETRY, WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
 
@@ -37,7 +37,8 @@ export async function startWorkflowTestbed(
     );
     const anonymous = createDsmClient({ baseUrl, fetch: requests.fetch, retry: TESTBED_RETRY });
     const credentials = shared ? addTestbedUser(shared) : seededCredentials(options);
-    const authenticator = createSoftAuthenticator();
+    // The user's keys: the approval key registered below, and another for every key a step adds.
+    const authenticator = createSecurityKeys();
     const session = await signIn(anonymous, authenticator, credentials);
     if (options.securityKey ?? true) {
       await registerKey(session, authenticator, KEY_NAME, credentials.password);

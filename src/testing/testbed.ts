@@ -53,6 +53,11 @@ const SETTLE_LIMIT_MS = 10_000;
 
 export class WorkflowTestbed {
   readonly emulator: EmulatorApp;
+  /**
+   * The user's security keys (software ones): the approval key, and a key of its own for every
+   * credential added later, since DSM excludes the credentials a key already holds. Signs with
+   * whichever key holds a credential DSM allows.
+   */
   readonly authenticator: SoftAuthenticator;
   readonly email: string;
   /** The user's password. The testbed never prints it. */

@@ -90,6 +90,7 @@ describe('dsm-2fa-guard/testing', () => {
         'checkNeverUnlockedAlone',
         'checkNoSecret',
         'createMachineCoverage',
+        'createSecurityKeys',
         'createWorkflowTestModel',
         'eventKey',
         'expectationOf',
