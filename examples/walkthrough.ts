@@ -11,33 +11,22 @@
  * session, recovery-code sign-in, the rate limit) are skipped, and the security key is a
  * software one, so registering it changes the real account: use a test account.
  */
-import { parseArgs } from 'node:util';
 import { createSoftAuthenticator, DEMO_USER, startEmulator } from '../src/emulator/index.js';
 import { Secret } from '../src/index.js';
+import { parseWalkthroughArgs, USAGE } from './walkthrough/args.js';
 import { runWalkthrough } from './walkthrough/runWalkthrough.js';
 
-const { values } = parseArgs({
-  options: {
-    'base-url': { type: 'string' },
-    'auto-lock-ms': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-
-if (values.help) {
-  console.log(
-    'Usage: npm start [-- --auto-lock-ms MS] [-- --base-url URL (with DSM_EMAIL, DSM_PASSWORD)]',
-  );
+const args = parseWalkthroughArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  console.log(USAGE);
   process.exit(0);
 }
-
-const realDsm = values['base-url'];
-const autoLockMs = Number(values['auto-lock-ms'] ?? (realDsm ? 600_000 : 6_000));
-if (!Number.isFinite(autoLockMs) || autoLockMs < 2_000) {
-  console.error('--auto-lock-ms must be a number of milliseconds, at least 2000.');
+if (args.kind === 'error') {
+  console.error(`npm start: ${args.message}. See npm start -- --help.`);
   process.exit(2);
 }
 
+const { baseUrl: realDsm, autoLockMs } = args;
 const emulator = realDsm ? undefined : await startEmulator({ autoLockMs });
 const baseUrl = realDsm ?? emulator!.url;
 const email = realDsm ? process.env.DSM_EMAIL : DEMO_USER.email;
