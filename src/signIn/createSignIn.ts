@@ -22,7 +22,11 @@ import {
 } from './errors.js';
 import { TwoFactorConfigHandoff } from './handoff.js';
 import { checkEmail, checkPositiveMs, checkSecret, type SignInCredentials } from './inputs.js';
-import { fromPersistedSignIn, type PersistedSignIn, toPersistedSignIn } from './persistence.js';
+import {
+  type PersistedSignIn,
+  signInRestoreFromOptions,
+  toPersistedSignIn,
+} from './persistence.js';
 import { sendRequest } from './settle.js';
 import type {
   AssertionProvider,
@@ -89,7 +93,7 @@ export class SignIn {
     this.#clock = options.clock ?? systemClock;
     this.#anonymous =
       options.client ?? createDsmClient({ ...options.clientOptions, baseUrl: options.baseUrl });
-    const restore = options.snapshot === undefined ? null : fromPersistedSignIn(options.snapshot);
+    const restore = signInRestoreFromOptions(options);
     if (restore && restore.state !== 'expired') {
       if (options.token === undefined) {
         throw new InvalidSignInSnapshotError(
@@ -312,7 +316,12 @@ export class SignIn {
   /** A JSON-safe snapshot with no token and no secret, for `createSignIn({ snapshot, token })`. */
   persist(): PersistedSignIn {
     const snapshot = this.actor.getSnapshot();
-    return toPersistedSignIn(signInStateOf(snapshot), snapshot.context, this.#clock.now());
+    return toPersistedSignIn(
+      signInStateOf(snapshot),
+      snapshot.context,
+      this.#clock.now(),
+      this.#options.snapshotKey,
+    );
   }
 
   /**

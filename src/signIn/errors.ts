@@ -1,4 +1,5 @@
 import type { SecondFactorMethod } from '../../machines/signIn.types.js';
+import type { SnapshotRefusalReason } from '../persistence/refusal.js';
 
 /** Codes of the errors the sign-in controller raises (transport failures keep the client's). */
 export type SignInErrorCode =
@@ -153,10 +154,19 @@ export class SignInInvalidInputError extends SignInError {
   }
 }
 
-/** Thrown by `createSignIn({ snapshot })` for a snapshot it cannot trust or cannot resume. */
+/**
+ * Thrown by `createSignIn({ snapshot })` (and `fromPersistedSignIn`) for a snapshot it cannot
+ * trust or cannot resume. `reason` says why: `forged` and `unsigned` mean the stored value is
+ * not what `persist()` wrote with your `snapshotKey` (drop it; investigate the storage);
+ * `foreign`, that it is another kind of snapshot; see `SnapshotRefusalReason`. The message is
+ * this library's text only, never a value read from the snapshot.
+ */
 export class InvalidSignInSnapshotError extends SignInError {
-  constructor(message: string) {
+  readonly reason: SnapshotRefusalReason;
+
+  constructor(message: string, reason: SnapshotRefusalReason = 'unusable') {
     super('INVALID_SNAPSHOT', message);
     this.name = 'InvalidSignInSnapshotError';
+    this.reason = reason;
   }
 }

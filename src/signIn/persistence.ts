@@ -8,7 +8,14 @@ import type {
   SignInStateName,
 } from '../../machines/signIn.types.js';
 import { Fido2RequestOptions } from '../client/schemas.js';
-import { InvalidSignInSnapshotError } from './errors.js';
+import { badFields, openSnapshot, type SnapshotExpectation } from '../persistence/openSnapshot.js';
+import {
+  readSnapshotKeys,
+  type SnapshotKeyRing,
+  type SnapshotKeys,
+  sealSnapshot,
+} from '../persistence/seal.js';
+import { InvalidSignInSnapshotError, SignInInvalidInputError } from './errors.js';
 
 export const SIGN_IN_SNAPSHOT_FORMAT = 'dsm-2fa-guard/sign-in';
 export const SIGN_IN_SNAPSHOT_VERSION = 1;
@@ -21,6 +28,11 @@ export const SIGN_IN_SNAPSHOT_VERSION = 1;
  * Requests in flight are never stored: a sign-in in flight is stored as `signedOut`, a second
  * factor being verified as `awaitingSecondFactor`, a Refresh as `signedIn`, and a sign-out as
  * `signedOut` (drop the token you stored; DSM ends the session at its idle timeout anyway).
+ *
+ * With a `snapshotKey`, it carries a `signature` (HMAC-SHA-256 of the other fields) that a
+ * restore with the same key checks, so a snapshot edited from `awaitingSecondFactor` to
+ * `signedIn` is refused. Without one, a stored snapshot is trusted exactly as far as its
+ * storage is (see SECURITY.md, "Persisted snapshots: the trust model").
  */
 export interface PersistedSignIn {
   format: typeof SIGN_IN_SNAPSHOT_FORMAT;
@@ -34,6 +46,8 @@ export interface PersistedSignIn {
   secondFactor: { fido2Options: Fido2RequestOptions | null; methods: SecondFactorMethod[] } | null;
   expiryReason: SessionExpiryReason | null;
   savedAt: number;
+  /** Present when `persist()` had a `snapshotKey`: unpadded base64url of the HMAC. */
+  signature?: string;
 }
 
 const time = z.nullable(z.number().check(z.gte(0), z.lte(8.64e15)));
@@ -55,10 +69,39 @@ const persistedSchema = z.object({
   ),
   expiryReason: z.nullable(z.enum(['idle', 'server'])),
   savedAt: z.number(),
+  signature: z.optional(z.string()),
 });
 
-/** Builds the persisted form from the machine's state. */
+const expectation: SnapshotExpectation = {
+  format: SIGN_IN_SNAPSHOT_FORMAT,
+  version: SIGN_IN_SNAPSHOT_VERSION,
+  noun: 'sign-in snapshot',
+  refuse: (message, reason) => new InvalidSignInSnapshotError(message, reason),
+};
+
+/** Checks `snapshotKey` (throws `SignInInvalidInputError`, whose message never holds the key). */
+export function readSignInSnapshotKeys(snapshotKey: unknown): SnapshotKeyRing {
+  return readSnapshotKeys(snapshotKey, (message) => new SignInInvalidInputError(message));
+}
+
+/**
+ * Builds the persisted form from the machine's state, signed when a `snapshotKey` is given
+ * (with its first key). Throws `SignInInvalidInputError` for a bad key.
+ */
 export function toPersistedSignIn(
+  state: SignInStateName,
+  context: SignInContext,
+  now: number,
+  snapshotKey?: SnapshotKeys,
+): PersistedSignIn {
+  return sealSnapshot(
+    SIGN_IN_SNAPSHOT_FORMAT,
+    unsignedSnapshot(state, context, now),
+    readSignInSnapshotKeys(snapshotKey),
+  );
+}
+
+function unsignedSnapshot(
   state: SignInStateName,
   context: SignInContext,
   now: number,
@@ -104,47 +147,51 @@ export function toPersistedSignIn(
   }
 }
 
-function parse(value: unknown): PersistedSignIn {
-  let data = value;
-  if (typeof value === 'string') {
-    try {
-      data = JSON.parse(value);
-    } catch {
-      throw new InvalidSignInSnapshotError('The stored sign-in snapshot is not valid JSON.');
-    }
-  }
-  const { format, version } = (data ?? {}) as { format?: unknown; version?: unknown };
-  if (
-    format === SIGN_IN_SNAPSHOT_FORMAT &&
-    typeof version === 'number' &&
-    version > SIGN_IN_SNAPSHOT_VERSION
-  ) {
-    throw new InvalidSignInSnapshotError(
-      `The stored sign-in snapshot is version ${version}, newer than this library reads (${SIGN_IN_SNAPSHOT_VERSION}). Upgrade dsm-2fa-guard.`,
-    );
-  }
-  const parsed = persistedSchema.safeParse(data);
+function parse(value: unknown, keys: SnapshotKeyRing): PersistedSignIn {
+  const parsed = persistedSchema.safeParse(openSnapshot(value, keys, expectation));
   if (!parsed.success) {
-    const fields = [
-      ...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)')),
-    ];
     throw new InvalidSignInSnapshotError(
-      `The stored snapshot is not a dsm-2fa-guard sign-in snapshot (bad fields: ${fields.join(', ')}).`,
+      `The stored snapshot is not a dsm-2fa-guard sign-in snapshot (bad fields: ${badFields(parsed.error.issues)}).`,
+      'malformed',
     );
   }
   return parsed.data as PersistedSignIn;
 }
 
 function incomplete(state: string): never {
-  throw new InvalidSignInSnapshotError(`The stored snapshot is ${state} but misses its session.`);
+  throw new InvalidSignInSnapshotError(
+    `The stored snapshot is ${state} but misses its session.`,
+    'malformed',
+  );
+}
+
+/**
+ * The controller's restore step: checks `snapshotKey` even when there is no snapshot (a bad
+ * key fails at creation, not at the first `persist()`), then the snapshot, if any.
+ */
+export function signInRestoreFromOptions(options: {
+  snapshot?: PersistedSignIn | string;
+  snapshotKey?: SnapshotKeys;
+}): SignInRestore | null {
+  const keys = readSignInSnapshotKeys(options.snapshotKey);
+  return options.snapshot === undefined ? null : restoreInput(options.snapshot, keys);
 }
 
 /**
  * Checks a stored snapshot (an object or its JSON text) and turns it into the machine's restore
- * input (`null` for signed out). Throws `InvalidSignInSnapshotError` for anything it cannot trust.
+ * input (`null` for signed out). With a `snapshotKey`, the snapshot must carry a signature by
+ * one of its keys. Throws `InvalidSignInSnapshotError` (see its `reason`) for anything it
+ * cannot trust, and `SignInInvalidInputError` for a bad key.
  */
-export function fromPersistedSignIn(value: unknown): SignInRestore | null {
-  const snapshot = parse(value);
+export function fromPersistedSignIn(
+  value: unknown,
+  options: { snapshotKey?: SnapshotKeys } = {},
+): SignInRestore | null {
+  return restoreInput(value, readSignInSnapshotKeys(options.snapshotKey));
+}
+
+function restoreInput(value: unknown, keys: SnapshotKeyRing): SignInRestore | null {
+  const snapshot = parse(value, keys);
   const { userId, sessionIdleMs, idleDeadline } = snapshot;
   switch (snapshot.state) {
     case 'signedIn': {

@@ -10,6 +10,7 @@ import type {
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { SecretInput } from '../client/secret.js';
 import type { DsmClient, DsmClientOptions } from '../client/types.js';
+import type { SnapshotKeys } from '../persistence/seal.js';
 import type { Clock } from '../workflow/clock.js';
 import type { PersistedSignIn } from './persistence.js';
 
@@ -22,6 +23,14 @@ interface SignInCommonOptions {
   rateLimitFallbackMs?: number;
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedSignIn | string;
+  /**
+   * Signs `persist()`'s snapshots (HMAC-SHA-256) and refuses, on restore, any snapshot not
+   * signed with it: altered (say, `awaitingSecondFactor` edited to `signedIn`), forged or
+   * unsigned. At least 32 bytes (a string counts its UTF-8 bytes); a list rotates keys (signs
+   * with the first, accepts any). Default: none, and a stored snapshot is trusted as far as
+   * its storage is. See SECURITY.md.
+   */
+  snapshotKey?: SnapshotKeys;
   /** The session token the app stored beside a signed-in (or pending) snapshot. */
   token?: SecretInput;
   /** An XState inspection observer (the Stately inspector's `inspect`). */

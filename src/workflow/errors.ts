@@ -1,3 +1,5 @@
+import type { SnapshotRefusalReason } from '../persistence/refusal.js';
+
 /** Codes of the errors the workflow itself raises (DSM's errors keep the client's codes). */
 export type TwoFactorConfigErrorCode =
   | 'CONFIG_LOCKED'
@@ -116,11 +118,21 @@ export class InvalidInputError extends TwoFactorConfigError {
   }
 }
 
-/** Thrown by `createTwoFactorConfig({ snapshot })` for a snapshot it cannot trust. */
+/**
+ * Thrown by `createTwoFactorConfig({ snapshot })` (and `fromPersisted`,
+ * `withStoredTwoFactorConfig`) for a snapshot it cannot trust or cannot resume. `reason` says
+ * why: `forged`, `unsigned` and `foreign` mean the stored value is not what this user's
+ * `persist()` wrote with your `snapshotKey` (drop it; investigate the storage); see
+ * `SnapshotRefusalReason`. The message is this library's text only, never a value read from
+ * the snapshot.
+ */
 export class InvalidSnapshotError extends TwoFactorConfigError {
-  constructor(message: string) {
+  readonly reason: SnapshotRefusalReason;
+
+  constructor(message: string, reason: SnapshotRefusalReason = 'unusable') {
     super('INVALID_SNAPSHOT', message);
     this.name = 'InvalidSnapshotError';
+    this.reason = reason;
   }
 }
 

@@ -1,0 +1,129 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalJson } from './canonicalJson.js';
+
+/**
+ * A key that signs persisted snapshots: at least 32 bytes, as bytes, or as a string taken as
+ * its UTF-8 bytes (a 64-character hex string from `openssl rand -hex 32` works as it is). Keep
+ * it where the snapshots are not: a secret manager, an environment variable, never the store.
+ */
+export type SnapshotKey = Uint8Array | string;
+
+/**
+ * `snapshotKey`: one key, or a list for rotation. `persist()` signs with the first; a restore
+ * accepts a snapshot signed with any of them.
+ */
+export type SnapshotKeys = SnapshotKey | readonly SnapshotKey[];
+
+/** The shortest key accepted: HMAC-SHA-256's output size, as RFC 2104 recommends. */
+export const MIN_SNAPSHOT_KEY_BYTES = 32;
+
+const MAX_KEYS = 16;
+const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The checked keys, as bytes; `undefined` when no key was given. */
+export type SnapshotKeyRing = readonly Uint8Array[] | undefined;
+
+/**
+ * Checks `snapshotKey` and turns it into bytes. `invalid` builds the caller's own typed error;
+ * its message never contains the key.
+ */
+export function readSnapshotKeys(
+  input: unknown,
+  invalid: (message: string) => Error,
+): SnapshotKeyRing {
+  if (input === undefined) return undefined;
+  const list = Array.isArray(input) ? input : [input];
+  if (list.length === 0 || list.length > MAX_KEYS) {
+    throw invalid(`snapshotKey must be one key or a list of 1 to ${MAX_KEYS} keys.`);
+  }
+  return list.map((key: unknown) => {
+    const bytes =
+      typeof key === 'string'
+        ? new TextEncoder().encode(key)
+        : key instanceof Uint8Array
+          ? Uint8Array.from(key)
+          : undefined;
+    if (bytes === undefined) {
+      throw invalid('snapshotKey must be a Uint8Array or a string (or a list of them).');
+    }
+    if (bytes.length < MIN_SNAPSHOT_KEY_BYTES) {
+      throw invalid(
+        `snapshotKey must be at least ${MIN_SNAPSHOT_KEY_BYTES} bytes long (a string counts its UTF-8 bytes).`,
+      );
+    }
+    return bytes;
+  });
+}
+
+/**
+ * The signature of a snapshot (without its `signature` field), as unpadded base64url of
+ * HMAC-SHA-256 over a domain label, the snapshot kind and the canonical JSON. `undefined` when
+ * the value is not JSON data. The kind in the label keeps a signature from verifying as another
+ * kind of snapshot, even if a format string were ever shared.
+ */
+export function signSnapshot(
+  kind: string,
+  data: Record<string, unknown>,
+  key: Uint8Array,
+): string | undefined {
+  const canonical = canonicalJson(data);
+  if (canonical === undefined) return undefined;
+  const message = new TextEncoder().encode(
+    `dsm-2fa-guard snapshot signature v1\n${kind}\n${canonical}`,
+  );
+  return toBase64Url(hmac(sha256, key, message));
+}
+
+/** Adds `signature` (signed with the first key) to a snapshot, or returns it as it is. */
+export function sealSnapshot<T extends object>(
+  kind: string,
+  snapshot: T,
+  keys: SnapshotKeyRing,
+): T {
+  const key = keys?.[0];
+  if (key === undefined) return snapshot;
+  // Through JSON first, so the signature covers exactly what a store will keep.
+  const data = JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>;
+  delete data.signature;
+  const signature = signSnapshot(kind, data, key);
+  if (signature === undefined) throw new TypeError('A snapshot must be JSON data.');
+  return { ...snapshot, signature };
+}
+
+/**
+ * Checks the signature of a parsed snapshot (JSON data) against every key, comparing in
+ * constant time. `unsigned` when it has no signature, `forged` when none of the keys signed
+ * exactly this content.
+ */
+export function verifySnapshot(
+  kind: string,
+  data: Record<string, unknown>,
+  keys: readonly Uint8Array[],
+): 'valid' | 'unsigned' | 'forged' {
+  const { signature, ...content } = data;
+  if (signature === undefined) return 'unsigned';
+  if (typeof signature !== 'string' || !SIGNATURE_PATTERN.test(signature)) return 'forged';
+  let matched = false;
+  for (const key of keys) {
+    const expected = signSnapshot(kind, content, key);
+    if (expected === undefined) return 'forged';
+    // No early exit: every key costs the same, whichever matched.
+    matched = equalInConstantTime(expected, signature) || matched;
+  }
+  return matched ? 'valid' : 'forged';
+}
+
+/** Compares two strings of the same length without a data-dependent branch or early exit. */
+export function equalInConstantTime(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
