@@ -31,16 +31,23 @@ describe.skipIf(!chromium.available)(
     let browser: RunningBrowser;
     let users = 0;
     const pageErrors: string[] = [];
+    // Chromium's own advice about forms ("[DOM] Input elements should have autocomplete
+    // attributes", "Password forms should have (optionally hidden) username fields").
+    const domWarnings: string[] = [];
 
     beforeAll(async () => {
       emulator = await startEmulator({ port: 0 });
       [served, browser] = await Promise.all([serveExamplePage(emulator.url), launchChromium()]);
       browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
+      browser.context.on('console', (message) => {
+        if (message.text().startsWith('[DOM]')) domWarnings.push(message.text());
+      });
       await mkdir(SCREENSHOTS, { recursive: true });
     });
     afterEach(() => {
-      // No page may throw an uncaught error along the way.
+      // No page may throw an uncaught error along the way, nor draw Chromium's form advice.
       expect(pageErrors.splice(0)).toEqual([]);
+      expect(domWarnings.splice(0)).toEqual([]);
     });
     afterAll(async () => {
       await browser?.close();
@@ -183,6 +190,10 @@ describe.skipIf(!chromium.available)(
       expect(await page.getByTestId('expiring-warning').count()).toBe(0);
       await page.clock.fastForward(((await secondsLeft(page)) - 55) * 1000);
       await eventually(() => page.getByTestId('expiring-warning').isVisible()).toBe(true);
+      // Screen readers hear the warning once, from a polite live region, not every second.
+      await eventually(() => page.locator('[role=status][aria-live=polite]').textContent()).toBe(
+        'Less than a minute left before the two-factor settings lock.',
+      );
       await eventually(() => page.getByTestId('countdown').innerText()).toMatch(/locks in 0:5\d/);
       await shot(page, 'expiring-warning');
       if (process.env.UPDATE_SCREENSHOT) {
@@ -202,6 +213,46 @@ describe.skipIf(!chromium.available)(
       expect(await lockState(page)).toBe('locked');
       expect(emulator.requests.some((r) => r.operationId === 'Config2faTerminate')).toBe(true);
       await shot(page, 'auto-locked');
+      await page.close();
+    });
+
+    it('asks for the password in its own dialog, then runs what was asked; cancelling says why nothing ran', async () => {
+      const page = await openPage();
+      const email = newUser();
+      await signIn(page, email);
+      const regenerate = page.getByRole('button', { name: 'Regenerate recovery codes' });
+      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+      const unlocks = () => emulator.requests.filter((r) => r.operationId === 'Config2faAuth');
+      const unlocksBefore = unlocks().length;
+
+      await regenerate.click();
+      await eventually(() => dialog.isVisible()).toBe(true);
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await eventually(() => page.locator('.error[role=alert]').innerText()).toMatch(
+        /No password was given/,
+      );
+      expect(await dialog.count()).toBe(0);
+      expect(unlocks()).toHaveLength(unlocksBefore);
+
+      await regenerate.click();
+      await dialog.getByLabel('Your password').fill(PASSWORD);
+      await shot(page, 'password-dialog');
+      await dialog.getByRole('button', { name: 'Unlock and continue' }).click();
+      const codes = page.getByTestId('recovery-codes').locator('code');
+      await eventually(() => codes.count()).toBe(10);
+      expect(await lockState(page)).toBe('unlocked');
+
+      // While unlocked, an approval can lock first and then go ahead.
+      await addVirtualSecurityKey(page);
+      await page.getByLabel('Name').fill('YubiKey 5');
+      await page.getByRole('button', { name: 'Add a security key' }).click();
+      await eventually(() => page.getByTestId('device').count()).toBe(1);
+      await page.getByRole('button', { name: 'New demo approval request' }).click();
+      await page.getByRole('button', { name: 'Lock, then approve' }).click();
+      await eventually(() => page.getByTestId('approval').getAttribute('data-status')).toBe(
+        'APPROVED',
+      );
+      expect(await lockState(page)).toBe('locked');
       await page.close();
     });
 

@@ -1,16 +1,19 @@
-import { useSelector } from '@xstate/react';
 import { useEffect, useState } from 'react';
-import { type SignIn, signInStateOf } from '../../../src/index.js';
+import type { SignIn } from '../../../src/index.js';
+import { useSignIn } from '../../../src/react/index.js';
 import { Approvals } from './Approvals.js';
 import type { BrowserInspector } from './inspector.js';
 import { LockPanel } from './LockPanel.js';
+import { PasswordDialog } from './PasswordDialog.js';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { SecurityKeys } from './SecurityKeys.js';
 import { SignInForm } from './SignInForm.js';
 import { openSession, type Session } from './session.js';
 
 export function App({ signIn, inspector }: { signIn: SignIn; inspector: BrowserInspector | null }) {
-  const signInState = useSelector(signIn.actor, signInStateOf);
+  // User activity (pointer, keys) keeps the DSM session alive: the controller sends Refresh,
+  // at most once a minute.
+  const { state: signInState } = useSignIn(signIn, { trackActivity: true });
   const [session, setSession] = useState<Session | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -21,17 +24,6 @@ export function App({ signIn, inspector }: { signIn: SignIn; inspector: BrowserI
     setSession(null);
     if (signInState === 'expired') setNotice('Your DSM session expired. Sign in again.');
   }, [session, signInState]);
-
-  // User activity keeps the DSM session alive (the controller sends Refresh, at most once a minute).
-  useEffect(() => {
-    const active = () => signIn.activity();
-    window.addEventListener('pointerdown', active);
-    window.addEventListener('keydown', active);
-    return () => {
-      window.removeEventListener('pointerdown', active);
-      window.removeEventListener('keydown', active);
-    };
-  }, [signIn]);
 
   const signedIn = (email: string) => {
     setNotice(null);
@@ -67,6 +59,7 @@ export function App({ signIn, inspector }: { signIn: SignIn; inspector: BrowserI
           <Approvals session={session} />
           <SecurityKeys session={session} />
           <RecoveryCodes session={session} />
+          <PasswordDialog session={session} />
         </div>
       ) : (
         <SignInForm signIn={signIn} onSignedIn={signedIn} notice={notice} />

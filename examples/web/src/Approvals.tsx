@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { type ApprovalRequest, approveWithSecurityKey } from '../../../src/index.js';
+import { useTwoFactorConfig } from '../../../src/react/index.js';
 import { formatClock, messageOf } from './format.js';
-import { useLockState, useTabView } from './hooks.js';
+import { useTabView } from './hooks.js';
 import type { Session } from './session.js';
 
 /** Why approving is off right now, or null when the security key may approve. */
@@ -22,10 +23,13 @@ function approveBlockedReason(
   return null;
 }
 
-/** Pending approval requests: approve with the security key, or deny. */
+/**
+ * Pending approval requests: approve with the security key, or deny. While this tab's settings
+ * are unlocked, "Lock, then approve" locks them first (DSM frees the key) and then approves.
+ */
 export function Approvals({ session }: { session: Session }) {
   const { workflow, tabs } = session;
-  const { state } = useLockState(workflow);
+  const { state, deny, lockThenRun } = useTwoFactorConfig(workflow, { countdown: false });
   const others = useTabView(tabs);
   const [requests, setRequests] = useState<readonly ApprovalRequest[]>([]);
   const [pending, setPending] = useState<string | null>(null);
@@ -34,6 +38,7 @@ export function Approvals({ session }: { session: Session }) {
   const elsewhereUntil = others.others.find((t) => t.deadline !== null)?.deadline;
   const blocked = approveBlockedReason(state, elsewhereUntil, others.unlockedElsewhere);
   const locked = state === 'locked';
+  const approve = (requestId: string) => approveWithSecurityKey(workflow, requestId, { tabs });
 
   const replace = (updated: ApprovalRequest) =>
     setRequests((list) => list.map((r) => (r.request_id === updated.request_id ? updated : r)));
@@ -86,19 +91,27 @@ export function Approvals({ session }: { session: Session }) {
                   type="button"
                   disabled={blocked !== null || pending !== null}
                   title={blocked ?? undefined}
-                  onClick={() =>
-                    act(request.request_id, () =>
-                      approveWithSecurityKey(workflow, request.request_id, { tabs }),
-                    )
-                  }
+                  onClick={() => act(request.request_id, () => approve(request.request_id))}
                 >
                   Approve with security key
                 </button>
+                {state === 'unlocked' && !others.unlockedElsewhere && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={pending !== null}
+                    onClick={() =>
+                      act(request.request_id, () => lockThenRun(() => approve(request.request_id)))
+                    }
+                  >
+                    Lock, then approve
+                  </button>
+                )}
                 <button
                   type="button"
                   disabled={!locked || pending !== null}
                   onClick={() =>
-                    act(request.request_id, () => workflow.deny(request.request_id, 'Not expected'))
+                    act(request.request_id, () => deny(request.request_id, 'Not expected'))
                   }
                 >
                   Deny

@@ -1,27 +1,31 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { Secret } from '../../../src/index.js';
+import { type LockReason, Secret } from '../../../src/index.js';
+import { LiveAnnouncement, useTwoFactorConfig } from '../../../src/react/index.js';
 import { formatClock, formatRemaining, messageOf } from './format.js';
-import { useLastLockReason, useLockState, useNow, useTabView } from './hooks.js';
+import { useNow, useTabView } from './hooks.js';
 import type { Session } from './session.js';
 
-const LOCK_REASONS = {
+const LOCK_REASONS: Partial<Record<LockReason, string>> = {
   user: 'The two-factor settings were locked (in this tab or another).',
   timeout: 'The two-factor settings locked themselves: the ten minutes were up.',
   server: 'DSM reported the two-factor settings locked (another tab or client locked them).',
   dispose: 'The two-factor settings were locked when the page closed.',
-} as const;
+  session: 'The DSM session ended, so the two-factor settings locked.',
+  lostAnswer: "DSM's answer to the unlock was lost, so the settings were locked to be sure.",
+};
 
 /** Unlock with the password, the countdown, the expiring warning, lock. */
 export function LockPanel({ session }: { session: Session }) {
   const { workflow, tabs } = session;
-  const { state, deadline, expiring } = useLockState(workflow);
-  const lastLock = useLastLockReason(workflow);
+  const { state, deadline, remainingMs, expiring, lastLockReason, announcement, unlock, lock } =
+    useTwoFactorConfig(workflow);
   const others = useTabView(tabs);
-  const now = useNow();
+  const elsewhere = others.others.find((tab) => tab.state === 'unlocked');
+  const now = useNow(state === 'locked' && Boolean(elsewhere?.deadline));
   const password = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const unlock = async (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     const input = password.current;
     if (!input) return;
@@ -31,7 +35,7 @@ export function LockPanel({ session }: { session: Session }) {
     input.value = '';
     setError(null);
     try {
-      await workflow.unlock(secret);
+      await unlock(secret);
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
@@ -39,12 +43,11 @@ export function LockPanel({ session }: { session: Session }) {
     }
   };
 
-  const lock = async () => {
+  const lockNow = async () => {
     setError(null);
-    await workflow.lock().catch((failure: unknown) => setError(messageOf(failure)));
+    await lock().catch((failure: unknown) => setError(messageOf(failure)));
   };
 
-  const elsewhere = others.others.find((tab) => tab.state === 'unlocked');
   return (
     <section className="panel" aria-labelledby="lock-title">
       <h2 id="lock-title">Two-factor settings</h2>
@@ -55,26 +58,28 @@ export function LockPanel({ session }: { session: Session }) {
         {state === 'locking' && 'Locking…'}
         {state === 'sessionExpired' && 'Your DSM session expired. Sign out and sign in again.'}
         {state === 'unlocked' && deadline !== null && (
+          // Not a live region: it changes every second. The milestones are announced below.
           <span className="countdown" data-testid="countdown">
             {' '}
-            · locks in {formatRemaining(deadline - now)}
+            · locks in {formatRemaining(remainingMs)}
           </span>
         )}
       </p>
+      <LiveAnnouncement text={announcement} className="visually-hidden" />
       <p className="hint">
         {state === 'unlocked'
           ? 'You can change security keys and recovery codes. Meanwhile the security key cannot approve anything.'
           : 'Unlock with your password to change security keys or recovery codes, for at most ten minutes.'}
       </p>
       {state === 'unlocked' && expiring && (
-        <p className="warning" role="alert" data-testid="expiring-warning">
+        <p className="warning" data-testid="expiring-warning">
           Less than a minute left: the settings lock at {deadline && formatClock(deadline)}. Finish
           now, or lock and unlock again for ten more minutes.
         </p>
       )}
-      {state === 'locked' && lastLock && (
-        <p className="note" data-testid="lock-reason" data-reason={lastLock}>
-          {LOCK_REASONS[lastLock]}
+      {state === 'locked' && lastLockReason && (
+        <p className="note" data-testid="lock-reason" data-reason={lastLockReason}>
+          {LOCK_REASONS[lastLockReason] ?? 'The two-factor settings were locked.'}
         </p>
       )}
       {state === 'locked' && others.unlockedElsewhere && (
@@ -87,7 +92,16 @@ export function LockPanel({ session }: { session: Session }) {
         </p>
       )}
       {(state === 'locked' || state === 'unlocking') && (
-        <form className="row" onSubmit={unlock}>
+        <form className="row" onSubmit={submit}>
+          {/* Password managers and screen readers expect the account beside a password. */}
+          <input
+            type="text"
+            name="username"
+            autoComplete="username"
+            value={session.email}
+            readOnly
+            hidden
+          />
           <label>
             Password{' '}
             <input
@@ -105,7 +119,7 @@ export function LockPanel({ session }: { session: Session }) {
         </form>
       )}
       {(state === 'unlocked' || state === 'unlocking') && (
-        <button type="button" onClick={lock}>
+        <button type="button" onClick={lockNow}>
           Lock now
         </button>
       )}

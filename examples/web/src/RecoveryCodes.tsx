@@ -1,29 +1,32 @@
 import { useEffect, useState } from 'react';
+import { useTwoFactorConfig } from '../../../src/react/index.js';
 import { messageOf } from './format.js';
-import { useLockState } from './hooks.js';
 import type { Session } from './session.js';
 
 /**
  * Regenerates the recovery codes and shows them once: they are kept only until the user
- * dismisses them or the settings lock, and never stored.
+ * dismisses them or the settings lock, and never stored. While locked, the button asks for the
+ * password first (the page's password dialog), then regenerates.
  */
 export function RecoveryCodes({ session }: { session: Session }) {
-  const { workflow } = session;
-  const { state } = useLockState(workflow);
+  const { state, generateRecoveryCodes } = useTwoFactorConfig(session.workflow, {
+    countdown: false,
+  });
   const [codes, setCodes] = useState<readonly string[] | null>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const unlocked = state === 'unlocked';
+  const usable = state === 'unlocked' || state === 'locked';
 
   useEffect(() => {
-    if (!unlocked) setCodes(null);
-  }, [unlocked]);
+    if (!unlocked && !pending) setCodes(null);
+  }, [unlocked, pending]);
 
   const regenerate = async () => {
     setPending(true);
     setError(null);
     try {
-      setCodes(await workflow.generateRecoveryCodes());
+      setCodes(await generateRecoveryCodes());
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
@@ -52,11 +55,13 @@ export function RecoveryCodes({ session }: { session: Session }) {
           </button>
         </div>
       ) : (
-        <button type="button" disabled={!unlocked || pending} onClick={regenerate}>
+        <button type="button" disabled={!usable || pending} onClick={regenerate}>
           Regenerate recovery codes
         </button>
       )}
-      {!unlocked && !codes && <p className="hint">Unlock the two-factor settings first.</p>}
+      {!unlocked && !codes && (
+        <p className="hint">The page asks for your password first, and unlocks the settings.</p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}

@@ -1,19 +1,22 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type MfaDevice, registerSecurityKey } from '../../../src/index.js';
+import { useTwoFactorConfig } from '../../../src/react/index.js';
 import { messageOf } from './format.js';
-import { useLockState } from './hooks.js';
 import type { Session } from './session.js';
 
-/** The user's security keys: list (any time), add, rename and remove (while unlocked). */
+/**
+ * The user's security keys: list (any time), add, rename and remove. Changes need the settings
+ * unlocked: while locked, the page's password dialog asks first, then the change runs.
+ */
 export function SecurityKeys({ session }: { session: Session }) {
   const { workflow } = session;
-  const { state } = useLockState(workflow);
+  const { state, renameDevice, removeDevice } = useTwoFactorConfig(workflow, { countdown: false });
   const [devices, setDevices] = useState<readonly MfaDevice[]>([]);
   const [newName, setNewName] = useState('');
   const [renaming, setRenaming] = useState<{ from: string; to: string } | null>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const unlocked = state === 'unlocked';
+  const usable = state === 'unlocked' || state === 'locked';
 
   useEffect(() => {
     session.dsm
@@ -43,15 +46,14 @@ export function SecurityKeys({ session }: { session: Session }) {
   const rename = async (event: FormEvent) => {
     event.preventDefault();
     if (!renaming) return;
-    if (await run(() => workflow.renameDevice(renaming.from, renaming.to.trim())))
-      setRenaming(null);
+    if (await run(() => renameDevice(renaming.from, renaming.to.trim()))) setRenaming(null);
   };
 
   return (
     <section className="panel" aria-labelledby="keys-title">
       <h2 id="keys-title">Security keys</h2>
-      {!unlocked && (
-        <p className="hint">Unlock the two-factor settings to add, rename or remove a key.</p>
+      {state !== 'unlocked' && (
+        <p className="hint">Adding, renaming or removing a key asks for your password first.</p>
       )}
       <ul className="devices" data-testid="devices">
         {devices.length === 0 && <li className="hint">No security key yet.</li>}
@@ -61,10 +63,12 @@ export function SecurityKeys({ session }: { session: Session }) {
               <form className="row" onSubmit={rename}>
                 <input
                   aria-label={`New name for ${device.name}`}
+                  name="device-name"
+                  autoComplete="off"
                   value={renaming.to}
                   onChange={(e) => setRenaming({ from: device.name, to: e.target.value })}
                 />
-                <button type="submit" disabled={!unlocked || pending}>
+                <button type="submit" disabled={!usable || pending}>
                   Save
                 </button>
                 <button type="button" onClick={() => setRenaming(null)}>
@@ -76,15 +80,15 @@ export function SecurityKeys({ session }: { session: Session }) {
                 <span className="device-name">{device.name}</span>
                 <button
                   type="button"
-                  disabled={!unlocked || pending}
+                  disabled={!usable || pending}
                   onClick={() => setRenaming({ from: device.name, to: device.name })}
                 >
                   Rename
                 </button>
                 <button
                   type="button"
-                  disabled={!unlocked || pending}
-                  onClick={() => run(() => workflow.removeDevice(device.name))}
+                  disabled={!usable || pending}
+                  onClick={() => run(() => removeDevice(device.name))}
                 >
                   Remove
                 </button>
@@ -97,13 +101,15 @@ export function SecurityKeys({ session }: { session: Session }) {
         <label>
           Name{' '}
           <input
+            name="new-device-name"
+            autoComplete="off"
             value={newName}
             onChange={(e) => setNewName(e.target.value)}
             placeholder="e.g. YubiKey 5"
-            disabled={!unlocked}
+            disabled={!usable}
           />
         </label>
-        <button type="submit" disabled={!unlocked || pending || newName.trim() === ''}>
+        <button type="submit" disabled={!usable || pending || newName.trim() === ''}>
           Add a security key
         </button>
       </form>

@@ -1,6 +1,6 @@
-import { useSelector } from '@xstate/react';
 import { type FormEvent, useRef, useState } from 'react';
-import { getAssertionFor, Secret, type SignIn, signInStateOf } from '../../../src/index.js';
+import { getAssertionFor, Secret, type SignIn } from '../../../src/index.js';
+import { useSignIn } from '../../../src/react/index.js';
 import { messageOf } from './format.js';
 
 /**
@@ -17,12 +17,11 @@ export function SignInForm({
   onSignedIn: (email: string) => void;
   notice: string | null;
 }) {
-  const state = useSelector(signIn.actor, signInStateOf);
+  const { state, busy, completeWithSecurityKey, completeWithRecoveryCode } = useSignIn(signIn);
   const email = useRef<HTMLInputElement>(null);
   const password = useRef<HTMLInputElement>(null);
   const recoveryCode = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const busy = state === 'authenticating' || state === 'signingOut';
 
   const attempt = async (step: () => Promise<unknown>) => {
     setError(null);
@@ -34,7 +33,7 @@ export function SignInForm({
     }
   };
 
-  const withKey = () => attempt(() => signIn.completeWithSecurityKey((o) => getAssertionFor(o)));
+  const withKey = () => attempt(() => completeWithSecurityKey((o) => getAssertionFor(o)));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -44,7 +43,7 @@ export function SignInForm({
       try {
         const result = await signIn.signIn({ email: email.current?.value ?? '', password: secret });
         if (result.state === 'awaitingSecondFactor') {
-          await signIn.completeWithSecurityKey((o) => getAssertionFor(o));
+          await completeWithSecurityKey((o) => getAssertionFor(o));
         }
       } finally {
         secret.clear();
@@ -56,7 +55,7 @@ export function SignInForm({
     event.preventDefault();
     const secret = new Secret(recoveryCode.current?.value ?? '');
     if (recoveryCode.current) recoveryCode.current.value = '';
-    void attempt(() => signIn.completeWithRecoveryCode(secret).finally(() => secret.clear()));
+    void attempt(() => completeWithRecoveryCode(secret).finally(() => secret.clear()));
   };
 
   if (state === 'awaitingSecondFactor') {
@@ -67,9 +66,9 @@ export function SignInForm({
         <button type="button" onClick={withKey}>
           Use the security key
         </button>
-        <form className="row" onSubmit={submitCode}>
+        <form className="stack" onSubmit={submitCode}>
           <label>
-            Recovery code{' '}
+            Recovery code
             <input ref={recoveryCode} name="recovery-code" autoComplete="one-time-code" required />
           </label>
           <button type="submit">Use the code</button>
@@ -88,11 +87,18 @@ export function SignInForm({
       <h2 id="signin-title">Sign in to DSM</h2>
       {notice && <p className="note">{notice}</p>}
       <label>
-        Email{' '}
-        <input ref={email} name="email" type="email" defaultValue="demo@example.com" required />
+        Email
+        <input
+          ref={email}
+          name="email"
+          type="email"
+          autoComplete="username"
+          defaultValue="demo@example.com"
+          required
+        />
       </label>
       <label>
-        Password{' '}
+        Password
         <input
           ref={password}
           name="password"

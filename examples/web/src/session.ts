@@ -8,6 +8,7 @@ import {
   type TwoFactorConfigOptions,
   type User,
 } from '../../../src/index.js';
+import { createPasswordPrompt, type PasswordPrompt } from '../../../src/react/index.js';
 
 type Inspect = TwoFactorConfigOptions['inspect'];
 
@@ -29,6 +30,8 @@ export interface Session {
   userId: string;
   workflow: TwoFactorConfig;
   tabs: TabSync;
+  /** The password dialog a config operation opens when it finds the settings locked. */
+  passwordPrompt: PasswordPrompt;
   dsm: DsmReads;
   /** Locks (if unlocked), leaves the other tabs, and stops the workflow. */
   close(): Promise<void>;
@@ -47,13 +50,20 @@ export function openSession(signIn: SignIn, email: string, inspect: Inspect): Se
   const userId = signIn.userId;
   const client = signIn.client;
   if (!userId || !client) throw new Error('Sign in first.');
-  const workflow = signIn.createTwoFactorConfig(inspect ? { inspect } : {});
+  // "Ask, then retry": an operation that finds the settings locked opens the page's own
+  // password dialog, unlocks with what the user types, and then runs.
+  const passwordPrompt = createPasswordPrompt();
+  const workflow = signIn.createTwoFactorConfig({
+    onPasswordRequired: passwordPrompt.request,
+    ...(inspect && { inspect }),
+  });
   const tabs = syncTabs(workflow);
   return {
     email,
     userId,
     workflow,
     tabs,
+    passwordPrompt,
     dsm: {
       getUser: () => client.getUser(userId),
       getApprovalRequest: (requestId) => client.getApprovalRequest(requestId),
@@ -65,6 +75,7 @@ export function openSession(signIn: SignIn, email: string, inspect: Inspect): Se
         }),
     },
     async close() {
+      passwordPrompt.cancel();
       await workflow.dispose();
       tabs.close();
     },
