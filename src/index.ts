@@ -7,6 +7,12 @@ export type {
   TwoFactorConfigStateName,
 } from '../machines/twoFactorConfig.types.js';
 export * from './client/index.js';
+export type { SnapshotRefusalReason } from './persistence/refusal.js';
+export {
+  MIN_SNAPSHOT_KEY_BYTES,
+  type SnapshotKey,
+  type SnapshotKeys,
+} from './persistence/seal.js';
 export * from './signIn/index.js';
 export * from './tabs/index.js';
 export * from './webauthn/index.js';

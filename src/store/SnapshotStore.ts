@@ -8,6 +8,11 @@ import type { PersistedTwoFactorConfig } from '../workflow/persistence.js';
  *
  * The snapshot holds no secret. The DSM bearer token is not in it: keep the token in your own
  * server-side session and build the client from it on each request.
+ *
+ * A store keeps the snapshot as JSON text and hands it back as it is, `signature` included
+ * (with a `snapshotKey`), so a restore can tell whether anyone changed it in between; it may
+ * reorder keys, since the signature covers the canonical form. Without a key, whoever can write
+ * the store can choose what a restore believes (within one auto-lock window): see SECURITY.md.
  */
 export interface SnapshotStore {
   /** The stored snapshot as JSON text, or `undefined` when there is none (or it expired). */

@@ -26,6 +26,10 @@ const KEPT: ReadonlySet<TwoFactorConfigStateName> = new Set(['unlocked', 'lockin
  *
  * Requests for one key must not overlap (route a user's requests one at a time): the last
  * store wins. Throws `InvalidSnapshotError` for a stored value it cannot trust (then delete it).
+ *
+ * Pass `snapshotKey` in `options` to sign what is stored and refuse, on the next request, a
+ * value that was altered, forged or left unsigned in the store (`reason` `forged` or
+ * `unsigned`). Every instance of the back end needs the same key (or key list).
  */
 export async function withStoredTwoFactorConfig<T>(
   store: SnapshotStore,

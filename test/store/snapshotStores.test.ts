@@ -4,12 +4,17 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealSnapshot } from '../../src/persistence/seal.js';
 import {
   createMemorySnapshotStore,
   createRedisSnapshotStore,
   type SnapshotStore,
 } from '../../src/store/index.js';
-import type { PersistedTwoFactorConfig } from '../../src/workflow/index.js';
+import {
+  fromPersisted,
+  type PersistedTwoFactorConfig,
+  SNAPSHOT_FORMAT,
+} from '../../src/workflow/index.js';
 import { type RedisServer, skipRedisTests, startRedisServer } from '../support/redisServer.js';
 
 const snapshot: PersistedTwoFactorConfig = {
@@ -22,6 +27,9 @@ const snapshot: PersistedTwoFactorConfig = {
   lockReason: null,
   savedAt: 1_800_000_000_000,
 };
+
+const snapshotKey = new Uint8Array(32).fill(42);
+const signed = sealSnapshot(SNAPSHOT_FORMAT, snapshot, [snapshotKey]);
 
 function contract(
   name: string,
@@ -36,6 +44,16 @@ function contract(
       await store.delete('session-1');
       await store.delete('session-1');
       expect(await store.get('session-1')).toBeUndefined();
+    });
+
+    it('passes a signed snapshot through unchanged: it still verifies when read back', async () => {
+      const { store } = open();
+      await store.set('session-3', signed, { ttlMs: 60_000 });
+      const text = (await store.get('session-3'))!;
+      expect(JSON.parse(text)).toEqual(signed);
+      expect(fromPersisted(text, signed.userId, { snapshotKey })).toMatchObject({
+        deadline: signed.deadline,
+      });
     });
 
     it('forgets a snapshot when its time is up', async () => {

@@ -123,4 +123,32 @@ describe('withStoredTwoFactorConfig', () => {
       code: 'INVALID_INPUT',
     });
   });
+
+  it('signs with the snapshotKey option, round-trips through the store, and refuses the value once altered there', async () => {
+    const signed = { ...options, snapshotKey: 'a-32-byte-key-from-a-secret-store' };
+    const { deadline } = await withStoredTwoFactorConfig(store, KEY, signed, (workflow) =>
+      workflow.unlock(DEMO_USER.password),
+    );
+    const stored = JSON.parse((await store.get(KEY))!);
+    expect(stored.signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await clock.advanceTo(clock.now() + 60_000, async () => {});
+    expect(await withStoredTwoFactorConfig(store, KEY, signed, (w) => w.deadline)).toBe(deadline);
+
+    // Whoever can write the store moves the deadline 30 s later (still inside the window).
+    const moved = { ...stored, deadline: stored.deadline + 30_000 };
+    await store.set(KEY, moved, { ttlMs: 60_000 });
+    await expect(withStoredTwoFactorConfig(store, KEY, signed, () => 0)).rejects.toMatchObject({
+      code: 'INVALID_SNAPSHOT',
+      reason: 'forged',
+    });
+    await store.set(KEY, { ...moved, signature: undefined }, { ttlMs: 60_000 });
+    await expect(withStoredTwoFactorConfig(store, KEY, signed, () => 0)).rejects.toMatchObject({
+      reason: 'unsigned',
+    });
+    // Without a key, the store is trusted: the moved deadline is believed.
+    await store.set(KEY, moved, { ttlMs: 60_000 });
+    expect(await withStoredTwoFactorConfig(store, KEY, options, (w) => w.deadline)).toBe(
+      moved.deadline,
+    );
+  });
 });
