@@ -1,11 +1,14 @@
 /**
- * The emulator as a Hono app: CORS, the control surface, the request log, fault injection, then
- * DSM's routes. `createEmulatorApp` gives it to you without a server (use its `fetch`);
+ * The emulator as a Hono app: bodiless 204s, CORS (off unless asked for), the control surface
+ * behind its token, the request log, fault injection, then DSM's routes, and 405 or 404 for
+ * anything else. `createEmulatorApp` gives it to you without a server (use its `fetch`);
  * `startEmulator` serves it on loopback.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { allowedMethodsOf } from './allowedMethods.js';
 import { createClock } from './clock.js';
+import { CONTROL_TOKEN_HEADER, controlGuard } from './controlGuard.js';
 import { createControls, type EmulatorControls } from './controls.js';
 import { EmulatorFaultError, EmulatorOptionsError } from './errors.js';
 import { faultMiddleware } from './faultMiddleware.js';
@@ -23,7 +26,7 @@ import { registerControlRoutes } from './routes/control.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerUserRoutes } from './routes/users.js';
 import { EmulatorState } from './state.js';
-import { HangRegistry, inProcessFetch } from './transport.js';
+import { BODILESS, HangRegistry, inProcessFetch } from './transport.js';
 
 /** The emulator without a server. */
 export interface EmulatorApp extends EmulatorControls {
@@ -35,9 +38,17 @@ export interface EmulatorApp extends EmulatorControls {
   readonly options: ResolvedEmulatorOptions;
   /**
    * `fetch` into the app without sockets. Relative paths resolve against the emulator's URL
-   * (`http://127.0.0.1` until served). Honours `signal`; injected faults apply.
+   * (`http://127.0.0.1` until served). Honours `signal`; injected faults apply. Requests to the
+   * control surface get the control token added.
    */
   readonly fetch: typeof globalThis.fetch;
+  /** The token the HTTP control surface (`/__emulator/`) asks for in `X-Emulator-Token`. */
+  readonly controlToken: string;
+  /**
+   * Headers for a control-surface request from another process or a plain `fetch`: the token
+   * and `Content-Type: application/json`.
+   */
+  controlHeaders(): Record<string, string>;
 }
 
 /** Internals `startEmulator` needs besides the public app. */
@@ -47,7 +58,7 @@ export interface EmulatorInternals {
   setBaseUrl(url: string): void;
 }
 
-function corsOrigin(policy: CorsOriginPolicy) {
+function corsOrigin(policy: Exclude<CorsOriginPolicy, false>) {
   if (policy === '*') return '*';
   if (typeof policy === 'function') {
     return (origin: string) => (policy(origin) ? origin : null);
@@ -58,13 +69,17 @@ function corsOrigin(policy: CorsOriginPolicy) {
 function withoutControlPrefix(
   middleware: ReturnType<RequestLog['middleware']>,
 ): ReturnType<RequestLog['middleware']> {
-  return (c, next) => (c.req.path.startsWith(`${CONTROL_PREFIX}/`) ? next() : middleware(c, next));
+  return (c, next) => (isControlPath(c.req.path) ? next() : middleware(c, next));
+}
+
+function isControlPath(path: string): boolean {
+  return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
 }
 
 export function buildEmulator(resolved: ResolvedEmulatorOptions): EmulatorInternals {
   const clock = createClock(resolved.clock);
   const state = new EmulatorState(resolved, clock);
-  const log = new RequestLog();
+  const log = new RequestLog(resolved.requestLogLimit);
   const faults = new FaultRegistry();
   const hangs = new HangRegistry();
   const controls = createControls(state, clock, log, faults);
@@ -73,20 +88,42 @@ export function buildEmulator(resolved: ResolvedEmulatorOptions): EmulatorIntern
     rpName: resolved.rpName,
     isAllowedOrigin: resolved.isAllowedOrigin,
     attestationFormats: resolved.attestationFormats,
+    base64UrlPadding: resolved.base64UrlPadding,
   };
 
   const app = new Hono<EmulatorEnv>();
-  app.use(
-    '*',
-    cors({
-      origin: corsOrigin(resolved.corsOrigin),
-      allowHeaders: ['Authorization', 'Content-Type'],
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
-  if (resolved.controlSurface) registerControlRoutes(app, controls);
+  // 204, 205 and 304 carry no body and so no content type, whoever built the response.
+  app.use('*', async (c, next) => {
+    await next();
+    const { status, body, headers } = c.res;
+    if (BODILESS.includes(status) && (body || headers.has('content-type'))) {
+      if (body) void body.cancel().catch(() => {});
+      const bare = new Headers(headers);
+      bare.delete('content-type');
+      bare.delete('content-length');
+      // Cleared first, or Hono would copy the old headers onto the new response.
+      c.res = undefined;
+      c.res = new Response(null, { status, headers: bare });
+    }
+  });
+  if (resolved.corsOrigin !== false) {
+    app.use(
+      '*',
+      cors({
+        origin: corsOrigin(resolved.corsOrigin),
+        allowHeaders: ['Authorization', 'Content-Type', CONTROL_TOKEN_HEADER],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (resolved.controlSurface) {
+    const guard = controlGuard(resolved.controlToken);
+    app.use(CONTROL_PREFIX, guard);
+    app.use(`${CONTROL_PREFIX}/*`, guard);
+    registerControlRoutes(app, controls);
+  }
   app.use('*', withoutControlPrefix(log.middleware(state)));
   app.use(
     '*',
@@ -101,7 +138,12 @@ export function buildEmulator(resolved: ResolvedEmulatorOptions): EmulatorIntern
   registerUserRoutes(context);
   registerApprovalRoutes(context);
 
-  app.notFound(() => textResponse(404, messages.routeNotFound));
+  const allowedMethods = allowedMethodsOf(app);
+  app.notFound((c) => {
+    const allow = allowedMethods(c.req.path);
+    if (allow.length === 0) return textResponse(404, messages.routeNotFound);
+    return textResponse(405, messages.methodNotAllowed, { allow: allow.join(', ') });
+  });
   app.onError((error) => {
     if (error instanceof DsmHttpFailure) {
       return textResponse(error.status, error.message, error.headers);
@@ -123,7 +165,18 @@ export function buildEmulator(resolved: ResolvedEmulatorOptions): EmulatorIntern
     app: { value: app, enumerable: true },
     state: { value: state, enumerable: true },
     options: { value: resolved, enumerable: true },
-    fetch: { value: inProcessFetch(app, () => baseUrl, hangs), enumerable: true },
+    fetch: {
+      value: inProcessFetch(app, () => baseUrl, hangs, resolved.controlToken),
+      enumerable: true,
+    },
+    controlToken: { value: resolved.controlToken, enumerable: true },
+    controlHeaders: {
+      value: () => ({
+        [CONTROL_TOKEN_HEADER]: resolved.controlToken,
+        'content-type': 'application/json',
+      }),
+      enumerable: true,
+    },
   });
   return {
     emulator,

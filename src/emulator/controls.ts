@@ -3,6 +3,7 @@
  * state, the request log, seeding, faults. The HTTP control surface (routes/control.ts) calls
  * the same functions.
  */
+import type { Secret } from '../client/secret.js';
 import type { EmulatorClock } from './clock.js';
 import { EmulatorOptionsError } from './errors.js';
 import type { ActiveFault, Fault, FaultRegistry } from './faults.js';
@@ -64,6 +65,9 @@ export interface ApprovalRequestSeed {
   requesterEmail?: string;
 }
 
+/** A bearer token as the client hands it out (`auth.accessToken` is a `Secret`), or plain. */
+export type SessionToken = string | Secret;
+
 export interface EmulatorControls {
   /** Emulator time, epoch ms. */
   now(): number;
@@ -72,10 +76,16 @@ export interface EmulatorControls {
   /** Every DSM request so far, oldest first (copies). */
   readonly requests: readonly RequestRecord[];
   clearRequests(): void;
-  /** The server-side lock state of the session behind a bearer token. */
-  lockState(token: string): SessionLockState;
-  /** Ends a session as if it had been idle too long. Returns whether it was alive. */
-  expireSession(token: string): boolean;
+  /**
+   * The server-side lock state of the session behind a bearer token (a string or the client's
+   * `Secret`). Throws `EmulatorOptionsError` for anything else, rather than answer for no session.
+   */
+  lockState(token: SessionToken): SessionLockState;
+  /**
+   * Ends a session as if it had been idle too long. Returns whether it was alive. Takes the
+   * token as `lockState` does.
+   */
+  expireSession(token: SessionToken): boolean;
   addUser(user: EmulatorUserInput): EmulatorUserSnapshot;
   /** All users (snapshots). */
   readonly users: readonly EmulatorUserSnapshot[];
@@ -126,6 +136,30 @@ function existingUser(state: EmulatorState, email: string, what: string): UserRe
   return user;
 }
 
+/**
+ * The token as a string. A `Secret` is recognised by its `reveal()`, not by `instanceof`, so a
+ * `Secret` from another copy of this package (a bundle, `dist/` next to `src/`) works too.
+ */
+function tokenText(token: unknown, control: string): string {
+  if (typeof token === 'string') return token;
+  if (typeof token === 'object' && token !== null && 'reveal' in token) {
+    const reveal = token.reveal;
+    if (typeof reveal === 'function') {
+      let value: unknown;
+      try {
+        value = reveal.call(token);
+      } catch {
+        throw new EmulatorOptionsError(`${control}: the token Secret was cleared.`);
+      }
+      if (typeof value === 'string') return value;
+    }
+  }
+  const kind = token === null ? 'null' : Array.isArray(token) ? 'an array' : typeof token;
+  throw new EmulatorOptionsError(
+    `${control} needs the session's bearer token as a string or a Secret, got ${kind}.`,
+  );
+}
+
 export function createControls(
   state: EmulatorState,
   clock: EmulatorClock,
@@ -140,7 +174,7 @@ export function createControls(
     },
     clearRequests: () => log.clear(),
     lockState(token) {
-      const session = state.session(token);
+      const session = state.session(tokenText(token, 'lockState'));
       if (!session) return { unlocked: false, sessionAlive: false };
       return {
         ...state.configLock(session),
@@ -149,7 +183,7 @@ export function createControls(
         secondFactorPending: session.secondFactor !== undefined,
       };
     },
-    expireSession: (token) => state.endSession(token),
+    expireSession: (token) => state.endSession(tokenText(token, 'expireSession')),
     addUser: (user) => userSnapshot(state.addUser(user)),
     get users() {
       return [...state.users.values()].map(userSnapshot);

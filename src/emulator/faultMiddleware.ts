@@ -12,17 +12,36 @@ import {
 import type { EmulatorEnv } from './http.js';
 
 const DEFAULT_OVERSIZED_BYTES = 8 * 1024 * 1024;
+const OVERSIZED_PREFIX = new TextEncoder().encode('{"padding":"');
+const OVERSIZED_SUFFIX = new TextEncoder().encode('"}');
+/** One shared chunk of padding: an oversized body is streamed from it, never held whole. */
+const PADDING_CHUNK = new Uint8Array(64 * 1024).fill(0x78); // 'x'
 
-const oversizedBodies = new Map<number, string>();
-
-function oversizedBody(bytes: number): string {
-  let body = oversizedBodies.get(bytes);
-  if (!body) {
-    const prefix = '{"padding":"';
-    body = `${prefix}${'x'.repeat(Math.max(0, bytes - prefix.length - 2))}"}`;
-    oversizedBodies.set(bytes, body);
-  }
-  return body;
+/**
+ * A valid JSON body of exactly `bytes` bytes, streamed: whatever size a fault asks for, the
+ * emulator holds one 64 KiB chunk, and nothing is cached per size.
+ */
+function oversizedBody(bytes: number): Response {
+  let padding = Math.max(0, bytes - OVERSIZED_PREFIX.length - OVERSIZED_SUFFIX.length);
+  let started = false;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(OVERSIZED_PREFIX);
+      } else if (padding > 0) {
+        const size = Math.min(padding, PADDING_CHUNK.length);
+        controller.enqueue(PADDING_CHUNK.subarray(0, size));
+        padding -= size;
+      } else {
+        controller.enqueue(OVERSIZED_SUFFIX);
+        controller.close();
+      }
+    },
+  });
+  return new Response(stream, {
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes) },
+  });
 }
 
 function delay(ms: number): Promise<void> {
@@ -102,9 +121,7 @@ export function faultMiddleware(
         return;
       case 'oversized':
         if (after) await next();
-        c.res = new Response(oversizedBody(other.bytes ?? DEFAULT_OVERSIZED_BYTES), {
-          headers: { 'content-type': 'application/json' },
-        });
+        c.res = oversizedBody(Math.max(other.bytes ?? DEFAULT_OVERSIZED_BYTES, 16));
         return;
       case 'wrongContentType': {
         await next();

@@ -41,7 +41,7 @@ interface FaultBase {
 }
 
 export type Fault =
-  /** Delays the request by `ms` (a real `setTimeout`, so fake timers control it). */
+  /** Delays the request by `ms`, at most ten minutes (a real `setTimeout`, so fake timers control it). */
   | (FaultBase & { kind: 'latency'; ms: number })
   /** Answers `status` with a plain-text `body`; `retryAfterS` sets Retry-After (429, 503). */
   | (FaultBase & {
@@ -61,7 +61,7 @@ export type Fault =
   | (FaultBase & { kind: 'malformed'; phase?: FaultPhase })
   /** The real answer, labelled `text/html`. */
   | (FaultBase & { kind: 'wrongContentType' })
-  /** 200 with a valid JSON body of `bytes` (default 8 MiB). */
+  /** 200 with a valid JSON body of `bytes` (default 8 MiB, at most 64 MiB). */
   | (FaultBase & { kind: 'oversized'; bytes?: number; phase?: FaultPhase });
 
 /** An injected fault as listed by `emulator.faults`. */
@@ -71,6 +71,15 @@ export interface ActiveFault {
   /** Matching requests it will still apply to. */
   remaining: number;
 }
+
+/** The largest `oversized` body a fault may ask for (64 MiB). */
+export const MAX_OVERSIZED_BYTES = 64 * 1024 * 1024;
+/** The longest injected latency (ten minutes). */
+export const MAX_LATENCY_MS = 600_000;
+/** The longest `body` of a `status` fault (64 KiB). */
+export const MAX_FAULT_BODY_CHARS = 64 * 1024;
+/** How many faults may be armed at once. */
+export const MAX_ACTIVE_FAULTS = 1_000;
 
 /** The transport-level faults; the response carries this header to the transport, which strips it. */
 export const TRANSPORT_FAULT_HEADER = 'x-dsm-emulator-transport-fault';
@@ -121,9 +130,9 @@ export function validateFault(input: unknown): Fault {
   }
   if (
     fault.kind === 'latency' &&
-    (typeof fault.ms !== 'number' || !(fault.ms >= 0) || !Number.isFinite(fault.ms))
+    (typeof fault.ms !== 'number' || !(fault.ms >= 0) || fault.ms > MAX_LATENCY_MS)
   ) {
-    bad('a latency fault needs ms >= 0.');
+    bad(`a latency fault needs ms from 0 to ${MAX_LATENCY_MS}.`);
   }
   if (fault.kind === 'status') {
     if (
@@ -133,7 +142,12 @@ export function validateFault(input: unknown): Fault {
     ) {
       bad('a status fault needs a status from 200 to 599.');
     }
-    if (fault.body !== undefined && typeof fault.body !== 'string') bad('body must be a string.');
+    if (
+      fault.body !== undefined &&
+      (typeof fault.body !== 'string' || fault.body.length > MAX_FAULT_BODY_CHARS)
+    ) {
+      bad(`body must be a string of at most ${MAX_FAULT_BODY_CHARS} characters.`);
+    }
     if (
       fault.retryAfterS !== undefined &&
       (!Number.isInteger(fault.retryAfterS) || (fault.retryAfterS as number) < 0)
@@ -142,8 +156,10 @@ export function validateFault(input: unknown): Fault {
     }
   }
   if (fault.kind === 'oversized' && fault.bytes !== undefined) {
-    if (!Number.isInteger(fault.bytes) || (fault.bytes as number) < 16)
-      bad('bytes must be an integer >= 16.');
+    const bytes = fault.bytes as number;
+    if (!Number.isInteger(bytes) || bytes < 16 || bytes > MAX_OVERSIZED_BYTES) {
+      bad(`bytes must be an integer from 16 to ${MAX_OVERSIZED_BYTES}.`);
+    }
   }
   return fault as unknown as Fault;
 }
@@ -167,8 +183,12 @@ export class FaultRegistry {
   #faults: ActiveFault[] = [];
   #nextId = 1;
 
+  /** Arms a fault; throws `EmulatorFaultError` for an invalid one or when too many are armed. */
   add(input: Fault): string {
     const fault = validateFault(input);
+    if (this.#faults.length >= MAX_ACTIVE_FAULTS) {
+      throw new EmulatorFaultError(`at most ${MAX_ACTIVE_FAULTS} faults can be armed at once.`);
+    }
     const id = `fault-${this.#nextId++}`;
     this.#faults.push({ id, fault, remaining: fault.times ?? 1 });
     return id;

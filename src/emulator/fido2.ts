@@ -8,6 +8,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { decodeAttestationObject, isoBase64URL } from '@simplewebauthn/server/helpers';
+import { base64UrlOnWire, toBase64Url } from './binary.js';
 import type { AttestationFormat } from './options.js';
 import type { DeviceRecord, UserRecord } from './state.js';
 import type {
@@ -21,6 +22,8 @@ export interface Fido2Settings {
   rpName: string;
   isAllowedOrigin: (origin: string) => boolean;
   attestationFormats: readonly AttestationFormat[];
+  /** Whether `Base64UrlSafe` fields go out with `=` padding (option `base64UrlPadding`). */
+  base64UrlPadding: boolean;
 }
 
 export type Fido2Result<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -31,30 +34,41 @@ export type VerifiedCredential = Omit<DeviceRecord, 'name' | 'type' | 'createdAt
 const TIMEOUT_MS = 60_000;
 const ES256 = -7;
 
-/** WebAuthn's user handle for a user: the 16 bytes of its UUID, base64url. */
+/** WebAuthn's user handle for a user: the 16 bytes of its UUID, unpadded base64url. */
 export function userHandle(user: UserRecord): string {
   return Buffer.from(user.userId.replace(/-/g, ''), 'hex').toString('base64url');
 }
 
-function descriptor(device: DeviceRecord): DsmCredentialDescriptor {
-  return { type: 'public-key', id: device.credentialId, transports: device.transports };
+function descriptor(device: DeviceRecord, padded: boolean): DsmCredentialDescriptor {
+  return {
+    type: 'public-key',
+    id: base64UrlOnWire(device.credentialId, padded),
+    transports: device.transports,
+  };
 }
 
-/** MfaNewChallenge's answer, in DSM's documented nested shape with `alg: -7`. */
+/**
+ * MfaNewChallenge's answer, in DSM's documented nested shape with `alg: -7`. `challenge` is
+ * unpadded base64url; the binary fields go out in the form `settings.base64UrlPadding` says.
+ */
 export function creationOptions(
   user: UserRecord,
   challenge: string,
   settings: Fido2Settings,
 ): DsmCreationOptions {
   const displayName = [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
+  const padded = settings.base64UrlPadding;
   return {
     rp: { name: settings.rpName, entity: { id: settings.rpId } },
-    user: { name: user.email, entity: { id: userHandle(user), displayName } },
-    challenge,
+    user: {
+      name: user.email,
+      entity: { id: base64UrlOnWire(userHandle(user), padded), displayName },
+    },
+    challenge: base64UrlOnWire(challenge, padded),
     // -7 (ES256) where the OpenAPI document says "Es256": the documented deviation.
     pubKeyCredParams: [{ type: 'public-key', alg: ES256 }],
     timeout: TIMEOUT_MS,
-    excludeCredentials: user.devices.map(descriptor),
+    excludeCredentials: user.devices.map((device) => descriptor(device, padded)),
     authenticatorSelection: {
       authenticatorAttachment: 'cross-platform',
       residentKey: 'discouraged',
@@ -66,25 +80,20 @@ export function creationOptions(
   };
 }
 
-/** Assertion options (MfaChallenge, and sign-in's `fido2_assertion_options`). */
+/** Assertion options (MfaChallenge, and sign-in's `fido2_assertion_options`), as above. */
 export function requestOptions(
   devices: readonly DeviceRecord[],
   challenge: string,
   settings: Fido2Settings,
 ): DsmRequestOptions {
+  const padded = settings.base64UrlPadding;
   return {
-    challenge,
+    challenge: base64UrlOnWire(challenge, padded),
     timeout: TIMEOUT_MS,
     rpId: settings.rpId,
-    allowCredentials: devices.map(descriptor),
+    allowCredentials: devices.map((device) => descriptor(device, padded)),
     userVerification: 'discouraged',
   };
-}
-
-/** base64 or base64url, padded or not, to unpadded base64url; undefined if it is neither. */
-export function toBase64Url(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) return undefined;
-  return value.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

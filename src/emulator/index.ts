@@ -10,7 +10,13 @@ export type {
   EmulatorUserSnapshot,
   SessionLockState,
 } from './controls.js';
-export { EmulatorFaultError, EmulatorOptionsError } from './errors.js';
+export {
+  EMULATOR_PEER_DEPENDENCIES,
+  EmulatorDependencyError,
+  EmulatorFaultError,
+  EmulatorOptionsError,
+  EmulatorPortInUseError,
+} from './errors.js';
 export type { ActiveFault, Fault, FaultKind, FaultMatch, FaultPhase } from './faults.js';
 export { messages } from './messages.js';
 export { DSM_OPERATIONS, type DsmOperationId } from './operations.js';

@@ -55,6 +55,16 @@ export const messages = {
   noApprovalChallenge:
     'No FIDO2 challenge is pending for this approval request: call POST /sys/v1/approval_requests/{id}/challenge?protocol=fido2 first.',
   challengeExpired: 'The FIDO2 challenge has expired; request a new one.',
+  /** 405, with `Allow`: a path the emulator serves, with a method it does not serve there. */
+  methodNotAllowed: 'Method not allowed on this path; see the Allow header.',
+  /** 401: a control-surface request without the emulator's control token. */
+  controlTokenRequired:
+    'The emulator control surface needs the header X-Emulator-Token: <token>. npm run emulator prints the token; in code it is emulator.controlToken.',
+  /** 415: a control-surface request that changes something, without a JSON content type. */
+  controlJsonRequired:
+    'The emulator control surface takes Content-Type: application/json on every request but GET and HEAD.',
+  /** 413: a control-surface request body over the limit. */
+  controlBodyTooLarge: 'Request body too large for the emulator control surface (at most 64 KiB).',
   /** 500 */
   internal: 'Internal emulator error.',
 } as const;

@@ -1,9 +1,9 @@
 /**
  * The emulator's options, their defaults, and their validation.
  *
- * Every behaviour that no public source pins down (see `../shared/brief/dsm-facts.md`, "Unknown, and
- * the emulator's assumption") is an option here, with the documented assumption as its default, so a
- * test can flip it when real DSM turns out to behave otherwise.
+ * Every behaviour that no public source pins down (docs/emulator.md, "Deviations from DSM") is an
+ * option here, with the documented assumption as its default, so a test can flip it when real DSM
+ * turns out to behave otherwise.
  */
 
 /** Attestation statement formats the emulator can verify. */
@@ -46,8 +46,11 @@ export interface ApprovalPolicyOptions {
 /** Which WebAuthn origins (from clientDataJSON) are accepted. */
 export type OriginPolicy = readonly string[] | ((origin: string) => boolean);
 
-/** Which browser origins CORS lets in: `'*'`, a list, or a predicate. */
-export type CorsOriginPolicy = '*' | readonly string[] | ((origin: string) => boolean);
+/**
+ * Which browser origins CORS lets in: none (`false`), `'*'`, a list, or a predicate. Any origin
+ * let in can drive the emulator from a web page, so name only pages you trust.
+ */
+export type CorsOriginPolicy = false | '*' | readonly string[] | ((origin: string) => boolean);
 
 export interface EmulatorOptions {
   /** TCP port (startEmulator only). 0 picks a free one. Host is always 127.0.0.1. */
@@ -70,10 +73,28 @@ export interface EmulatorOptions {
   rpName?: string;
   /** Accepted WebAuthn origins. Default: any http(s) origin on localhost or 127.0.0.1. */
   origins?: OriginPolicy;
-  /** CORS origins. Default `'*'`. */
+  /**
+   * CORS origins. Default `false`: no CORS headers at all, so no other origin's page can read an
+   * answer (serve pages through a proxy on their own origin instead, as examples/web does).
+   */
   corsOrigin?: CorsOriginPolicy;
-  /** Serve the `/__emulator/` control surface. Default true. */
+  /** Serve the `/__emulator/` control surface (it needs `controlToken`). Default true. */
   controlSurface?: boolean;
+  /**
+   * The token every `/__emulator/` request must carry in `X-Emulator-Token`. Default: a fresh
+   * random one per emulator (`emulator.controlToken`; `npm run emulator` prints it). At least 16
+   * characters.
+   */
+  controlToken?: string;
+  /**
+   * Whether `Base64UrlSafe` fields (WebAuthn's challenge, `user.id`, credential ids) go out with
+   * `=` padding. Default true: DSM's Go client decodes them with `base64.URLEncoding`, which
+   * refuses unpadded input, so a DSM that talks to its own SDK must send them padded. `false` sends
+   * WebAuthn's unpadded form. `Blob` fields (`challenge_token`) are always padded standard base64.
+   */
+  base64UrlPadding?: boolean;
+  /** How many DSM requests the request log keeps; older ones are dropped. Default 10 000. */
+  requestLogLimit?: number;
   /** How long an issued FIDO2 challenge stays usable. Default 300 000. */
   challengeTtlMs?: number;
   /** The account id (`acct_id`) of approval requests. */
@@ -126,6 +147,9 @@ export interface ResolvedEmulatorOptions {
   isAllowedOrigin: (origin: string) => boolean;
   corsOrigin: CorsOriginPolicy;
   controlSurface: boolean;
+  controlToken: string;
+  base64UrlPadding: boolean;
+  requestLogLimit: number;
   challengeTtlMs: number;
   accountId: string;
   approvalPolicy: ApprovalPolicyOptions;
@@ -171,8 +195,10 @@ export const EMULATOR_DEFAULTS = {
   appSessionIdleMs: 600_000,
   rpId: 'localhost',
   rpName: 'Fortanix DSM (local emulator)',
-  corsOrigin: '*',
+  corsOrigin: false,
   controlSurface: true,
+  base64UrlPadding: true,
+  requestLogLimit: 10_000,
   challengeTtlMs: 300_000,
   accountId: '3f6c0d52-8b1e-4a7d-9c2f-6e5b4a3d2c1b',
   approvalPolicy: { requires2fa: true, requiresPassword: false },

@@ -35,10 +35,13 @@ export interface RequestRecord {
 /** A DSM request as seen by the log's middleware (the control surface is not logged). */
 export const CONTROL_PREFIX = '/__emulator';
 
+/** The log keeps the last `limit` requests (option `requestLogLimit`), so it never grows unbounded. */
 export class RequestLog {
   #records: RequestRecord[] = [];
   #nextSeq = 1;
   #byRequest = new WeakMap<Request, RequestRecord>();
+
+  constructor(readonly limit: number) {}
 
   get records(): readonly RequestRecord[] {
     return this.#records.map((r) => ({ ...r }));
@@ -76,6 +79,7 @@ export class RequestLog {
         }),
       };
       this.#records.push(record);
+      if (this.#records.length > this.limit) this.#records.shift();
       this.#byRequest.set(c.req.raw, record);
       await next();
       record.status =

@@ -1,4 +1,5 @@
 /** Fills in the emulator's defaults and rejects invalid options with a clear message. */
+import { randomBytes } from 'node:crypto';
 import { EmulatorOptionsError } from './errors.js';
 import {
   type AttestationFormat,
@@ -118,8 +119,21 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
   const rpId = options.rpId ?? d.rpId;
   if (typeof rpId !== 'string' || !/^[a-z0-9.-]+$/i.test(rpId)) fail('rpId must be a host name.');
   const corsOrigin = options.corsOrigin ?? d.corsOrigin;
-  if (corsOrigin !== '*' && typeof corsOrigin !== 'function' && !Array.isArray(corsOrigin)) {
-    fail("corsOrigin must be '*', an array of origins or a predicate.");
+  if (
+    corsOrigin !== false &&
+    corsOrigin !== '*' &&
+    typeof corsOrigin !== 'function' &&
+    !(Array.isArray(corsOrigin) && corsOrigin.every((o) => typeof o === 'string'))
+  ) {
+    fail("corsOrigin must be false, '*', an array of origins or a predicate.");
+  }
+  const controlToken = options.controlToken ?? randomBytes(32).toString('base64url');
+  if (typeof controlToken !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(controlToken)) {
+    fail('controlToken must be 16 to 256 printable ASCII characters without spaces.');
+  }
+  const requestLogLimit = options.requestLogLimit ?? d.requestLogLimit;
+  if (!Number.isInteger(requestLogLimit) || requestLogLimit < 1 || requestLogLimit > 1_000_000) {
+    fail('requestLogLimit must be an integer from 1 to 1000000.');
   }
   const accountId = options.accountId ?? d.accountId;
   if (!isUuid(accountId)) fail('accountId must be a UUID.');
@@ -166,6 +180,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
     isAllowedOrigin: originPolicy(options.origins),
     corsOrigin,
     controlSurface: flag('controlSurface', options.controlSurface, d.controlSurface),
+    controlToken,
+    base64UrlPadding: flag('base64UrlPadding', options.base64UrlPadding, d.base64UrlPadding),
+    requestLogLimit,
     challengeTtlMs: duration('challengeTtlMs', options.challengeTtlMs, d.challengeTtlMs),
     accountId,
     approvalPolicy,

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { buildEmulator, type EmulatorApp } from './app.js';
+import { EmulatorPortInUseError } from './errors.js';
 import type { EmulatorOptions } from './options.js';
 import { resolveOptions } from './resolveOptions.js';
 import { nodeFetchCallback } from './transport.js';
@@ -23,7 +24,8 @@ const HOST = '127.0.0.1';
 
 /**
  * Starts the emulator on 127.0.0.1 (`port` 0 picks a free port). Rejects with
- * `EmulatorOptionsError` for an invalid option, or with the listen error (port in use).
+ * `EmulatorOptionsError` for an invalid option, `EmulatorPortInUseError` when the port is taken,
+ * or with any other listen error.
  */
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
@@ -37,9 +39,15 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   }) as Server;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new EmulatorPortInUseError(resolved.port, { cause: error })
+          : error,
+      );
+    server.once('error', failed);
     server.listen(resolved.port, HOST, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -8,14 +8,20 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Hono } from 'hono';
+import { CONTROL_TOKEN_HEADER } from './controlGuard.js';
 import { TRANSPORT_FAULT_HEADER } from './faults.js';
 import type { EmulatorEnv } from './http.js';
+import { CONTROL_PREFIX } from './requestLog.js';
 
-/** Requests held by a `hang` fault; `close()` lets them all go. */
+/** Requests held by a `hang` fault; `releaseAll()` (the emulator's `close()`) lets them all go. */
 export class HangRegistry {
   #releases = new Set<() => void>();
+  #closed = false;
 
-  /** Resolves when released (by `releaseAll` or by `cancel`). */
+  /**
+   * Resolves when released (by `releaseAll` or by `cancel`), at once after `releaseAll`: a hang
+   * that reaches the transport after `close()` began must not outlive it.
+   */
   hold(): { released: Promise<void>; cancel: () => void } {
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
@@ -24,14 +30,19 @@ export class HangRegistry {
         resolve();
       };
     });
-    this.#releases.add(release);
+    if (this.#closed) release();
+    else this.#releases.add(release);
     return { released, cancel: release };
   }
 
   releaseAll(): void {
+    this.#closed = true;
     for (const release of [...this.#releases]) release();
   }
 }
+
+/** Statuses that carry no body, and so no content type. */
+export const BODILESS = [204, 205, 304];
 
 function withoutMarker(headers: Headers): Headers {
   const copy = new Headers(headers);
@@ -44,8 +55,16 @@ export function nodeFetchCallback(app: Hono<EmulatorEnv>, hangs: HangRegistry) {
   return async (request: Request, env: HttpBindings): Promise<Response> => {
     const response = await app.fetch(request, env);
     const kind = response.headers.get(TRANSPORT_FAULT_HEADER);
-    if (!kind) return response;
     const { incoming, outgoing } = env;
+    if (!kind && BODILESS.includes(response.status)) {
+      // @hono/node-server would add `content-type: text/plain` to a response without one.
+      const headers = Object.fromEntries(response.headers);
+      delete headers['content-type'];
+      outgoing.writeHead(response.status, headers);
+      outgoing.end();
+      return RESPONSE_ALREADY_SENT;
+    }
+    if (!kind) return response;
     if (kind === 'drop') {
       incoming.socket.destroy();
     } else if (kind === 'hang') {
@@ -97,21 +116,33 @@ function toUrl(input: RequestInfo | URL, baseUrl: string): RequestInfo | URL {
   return typeof input === 'string' && input.startsWith('/') ? new URL(input, baseUrl) : input;
 }
 
+/** The process that holds the emulator holds its control token: add it where it is missing. */
+function withControlToken(request: Request, controlToken: string): Request {
+  const { pathname } = new URL(request.url);
+  const isControl = pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`);
+  if (isControl && !request.headers.has(CONTROL_TOKEN_HEADER)) {
+    request.headers.set(CONTROL_TOKEN_HEADER, controlToken);
+  }
+  return request;
+}
+
 /**
  * `fetch` straight into the app, without sockets. Honours `signal`; connection-level faults
  * behave as `fetch` does: a drop rejects with `TypeError('fetch failed')`, a hang waits until the
- * signal aborts or the emulator closes, a reset yields a body that errors half-way.
+ * signal aborts or the emulator closes, a reset yields a body that errors half-way. Control-surface
+ * requests get `controlToken` unless they carry a token of their own.
  */
 export function inProcessFetch(
   app: Hono<EmulatorEnv>,
   baseUrl: () => string,
   hangs: HangRegistry,
+  controlToken: string,
 ): typeof globalThis.fetch {
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
       let request: Request;
       try {
-        request = new Request(toUrl(input, baseUrl()), init);
+        request = withControlToken(new Request(toUrl(input, baseUrl()), init), controlToken);
       } catch (error) {
         reject(error);
         return;
@@ -149,7 +180,7 @@ export function inProcessFetch(
             return settle(() => reject(networkError('the emulator closed while the request hung')));
           }
           // A 204 has no body to cut: over HTTP the client reads that reset as a network error.
-          if (response.body === null || [204, 205, 304].includes(response.status)) {
+          if (response.body === null || BODILESS.includes(response.status)) {
             return settle(() =>
               reject(networkError('the connection was reset (injected reset, no body)')),
             );

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/emulator/index.js';
@@ -35,6 +36,14 @@ describe('npm run emulator (src/emulator/cli.ts)', () => {
       expect(url).toBeDefined();
       expect(output).toContain(DEMO_USER.email);
       expect(output).toContain(DEMO_USER.password);
+      const token = output.match(/control token: +(\S+)/)?.[1];
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(output).toMatch(/CORS: +off/);
+      expect((await fetch(`${url}/__emulator/clock`)).status).toBe(401);
+      const clock = await fetch(`${url}/__emulator/clock`, {
+        headers: { 'x-emulator-token': String(token) },
+      });
+      expect(clock.status).toBe(200);
       const res = await fetch(`${url}/sys/v1/session/auth`, {
         method: 'POST',
         headers: {
@@ -48,6 +57,33 @@ describe('npm run emulator (src/emulator/cli.ts)', () => {
       expect(output).toContain('Stopped (SIGTERM).');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('says in one line that the port is taken, naming it and --port 0', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/emulator/cli.ts', '--port', String(port)],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let errors = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        errors += chunk;
+      });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      const lines = errors.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Port ${port}`);
+      expect(lines[0]).toContain('--port 0');
+      expect(errors).not.toContain('EADDRINUSE');
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
   });
 });

@@ -295,7 +295,7 @@ describe('config operations while locked', () => {
   it('issues a creation challenge while locked when newChallengeRequiresUnlock is false', async () => {
     await start({ newChallengeRequiresUnlock: false });
     const { token } = await signIn(em);
-    expect((await newChallenge(em, token)).challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await newChallenge(em, token)).challenge).toMatch(/^[A-Za-z0-9_-]{43}=$/);
   });
 
   it('generates 10 codes while unlocked, each call replacing the last', async () => {

@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Secret } from '../../src/client/secret.js';
 import {
   createEmulatorApp,
   createSoftAuthenticator,
   DEMO_APP,
   DEMO_USER,
+  EmulatorOptionsError,
+  messages,
   type RunningEmulator,
   startEmulator,
 } from '../../src/emulator/index.js';
@@ -23,8 +26,12 @@ afterEach(async () => {
   await em?.close();
 });
 
+/** A control-surface request as another process makes it: with the token and JSON. */
 const control = (method: string, path: string, options: Parameters<typeof call>[3] = {}) =>
-  call(em.url, method, `/__emulator${path}`, options);
+  call(em.url, method, `/__emulator${path}`, {
+    ...options,
+    headers: { ...em.controlHeaders(), ...options.headers },
+  });
 
 describe('the HTTP control surface (/__emulator/)', () => {
   it('lists its endpoints', async () => {
@@ -156,31 +163,134 @@ describe('the HTTP control surface (/__emulator/)', () => {
   });
 });
 
-describe('CORS', () => {
-  it('answers preflights from any origin by default, allowing Authorization and Content-Type', async () => {
+describe('the control surface is safe to leave running', () => {
+  it('refuses requests without the token, as a web page would send them (401)', async () => {
+    em = await startEmulator({ clock: () => T0 });
+    // A page on another origin can send a text/plain POST without a preflight.
+    const fromPage = await fetch(`${em.url}/__emulator/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ email: 'mallory@example.com', password: 'pw' }),
+    });
+    expect(fromPage.status).toBe(401);
+    expect(await fromPage.text()).toBe(messages.controlTokenRequired);
+    expect(em.user('mallory@example.com')).toBeUndefined();
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['GET', '/requests'],
+      ['POST', '/clock/advance'],
+      ['POST', '/faults'],
+    ] as const) {
+      const res = await call(em.url, method, `/__emulator${path}`, {
+        ...(method === 'POST' && { body: { ms: 1 } }),
+      });
+      expect(res.status, `${method} ${path}`).toBe(401);
+    }
+    const wrong = await control('GET', '/clock', {
+      headers: { 'x-emulator-token': `${em.controlToken.slice(1)}x` },
+    });
+    expect(wrong.status).toBe(401);
+    expect(em.now()).toBe(T0);
+    expect(em.faults).toEqual([]);
+  });
+
+  it('takes only application/json on everything but GET (415)', async () => {
+    em = await startEmulator({ clock: () => T0 });
+    const plain = await fetch(`${em.url}/__emulator/clock/advance`, {
+      method: 'POST',
+      headers: { 'x-emulator-token': em.controlToken, 'content-type': 'text/plain' },
+      body: JSON.stringify({ ms: 60_000 }),
+    });
+    expect(plain.status).toBe(415);
+    expect(await plain.text()).toBe(messages.controlJsonRequired);
+    const none = await fetch(`${em.url}/__emulator/requests`, {
+      method: 'DELETE',
+      headers: { 'x-emulator-token': em.controlToken },
+    });
+    expect(none.status).toBe(415);
+    expect(em.now()).toBe(T0);
+    expect((await control('GET', '/clock', { headers: { 'content-type': '' } })).status).toBe(200);
+  });
+
+  it('refuses a body over 64 KiB (413), with or without a content length', async () => {
+    em = await startEmulator({ clock: () => T0 });
+    const big = { kind: 'status', status: 503, body: 'x'.repeat(70 * 1024) };
+    const res = await control('POST', '/faults', { body: big });
+    expect(res.status).toBe(413);
+    const chunked = await fetch(`${em.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: em.controlHeaders(),
+      body: new Blob([JSON.stringify(big)]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(em.faults).toEqual([]);
+  });
+
+  it('gives each emulator its own token; the controlToken option sets it', async () => {
     em = await startEmulator();
-    const res = await fetch(`${em.url}/sys/v1/session/config_2fa/auth`, {
+    const other = createEmulatorApp();
+    expect(em.controlToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(other.controlToken).not.toBe(em.controlToken);
+    expect(em.controlHeaders()).toEqual({
+      'x-emulator-token': em.controlToken,
+      'content-type': 'application/json',
+    });
+    const chosen = createEmulatorApp({ controlToken: 'a-token-for-this-ci-job' });
+    expect(chosen.controlToken).toBe('a-token-for-this-ci-job');
+    expect(() => createEmulatorApp({ controlToken: 'short' })).toThrow(EmulatorOptionsError);
+  });
+
+  it('emulator.fetch adds the token itself, so in-process callers need nothing', async () => {
+    const app = createEmulatorApp({ clock: () => T0 });
+    const res = await app.fetch('/__emulator/clock/advance', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 1_000 }),
+    });
+    expect(await res.json()).toEqual({ now: T0 + 1_000 });
+    const wrong = await app.fetch('/__emulator/clock', {
+      headers: { 'x-emulator-token': 'not-the-token-at-all' },
+    });
+    expect(wrong.status).toBe(401);
+  });
+});
+
+describe('CORS', () => {
+  it('sends no CORS headers by default, to a preflight or to a request', async () => {
+    em = await startEmulator();
+    const preflight = await fetch(`${em.url}/sys/v1/session/config_2fa/auth`, {
       method: 'OPTIONS',
       headers: {
-        origin: 'http://localhost:5173',
+        origin: 'http://evil.example',
         'access-control-request-method': 'POST',
         'access-control-request-headers': 'authorization,content-type',
       },
     });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
-      'authorization',
-    );
-    expect(em.requests).toEqual([]);
-    const error = await call(em.url, 'POST', '/sys/v1/session/refresh', {
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+    const answer = await call(em.url, 'POST', '/sys/v1/session/refresh', {
       headers: { origin: 'http://localhost:5173' },
     });
-    expect(error.headers.get('access-control-allow-origin')).toBe('*');
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('restricts origins when configured', async () => {
+  it('lets in the origins named by corsOrigin, with the headers a client needs', async () => {
     em = await startEmulator({ corsOrigin: ['http://localhost:3000'] });
+    const preflight = await fetch(`${em.url}/__emulator/clock`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'x-emulator-token',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+      'x-emulator-token',
+    );
+    expect(em.requests).toEqual([]);
     const allowed = await call(em.url, 'POST', '/sys/v1/session/refresh', {
       headers: { origin: 'http://localhost:3000' },
     });
@@ -189,6 +299,14 @@ describe('CORS', () => {
       headers: { origin: 'http://evil.example' },
     });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("still answers '*' when asked to", async () => {
+    em = await startEmulator({ corsOrigin: '*' });
+    const res = await call(em.url, 'POST', '/sys/v1/session/refresh', {
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 
@@ -235,6 +353,31 @@ describe('the request log', () => {
     expect(em.requests.find((r) => r.operationId === 'GenerateRecoveryCodes')?.sessionId).toBe(
       em.lockState(first.token).sessionId,
     );
+  });
+});
+
+describe('controls that take a session token', () => {
+  it("take the client's Secret as well as the plain token", async () => {
+    em = await startEmulator({ clock: () => T0 });
+    // `authenticate()` hands the token out as a Secret, as here.
+    const auth = { accessToken: new Secret((await signIn(em)).token) };
+    await unlock(em, auth.accessToken.reveal());
+    expect(em.lockState(auth.accessToken)).toMatchObject({ unlocked: true, sessionAlive: true });
+    expect(em.lockState(auth.accessToken)).toEqual(em.lockState(auth.accessToken.reveal()));
+    expect(em.expireSession(auth.accessToken)).toBe(true);
+    expect(em.lockState(auth.accessToken)).toEqual({ unlocked: false, sessionAlive: false });
+  });
+
+  it('throw EmulatorOptionsError for anything else, rather than answer for no session', () => {
+    const app = createEmulatorApp();
+    for (const token of [undefined, null, 42, {}, ['t'], { reveal: () => 7 }]) {
+      expect(() => app.lockState(token as never)).toThrow(EmulatorOptionsError);
+      expect(() => app.expireSession(token as never)).toThrow(EmulatorOptionsError);
+    }
+    const cleared = new Secret('a-token');
+    cleared.clear();
+    expect(() => app.lockState(cleared)).toThrow(/cleared/);
+    expect(() => app.lockState(42 as never)).toThrow(/string or a Secret, got number/);
   });
 });
 

@@ -180,6 +180,59 @@ describe('fault injection over HTTP', () => {
     expect((await res.arrayBuffer()).byteLength).toBe(6 * 1024 * 1024);
   });
 
+  it('streams an oversized body from one small chunk, never holding it whole', async () => {
+    const { token } = await started();
+    const bytes = 40 * 1024 * 1024;
+    em.injectFault({ kind: 'oversized', bytes, match: { operationId: 'Refresh' } });
+    const res = await refresh(token, em.fetch);
+    expect(Number(res.headers.get('content-length'))).toBe(bytes);
+    const reader = res.body?.getReader();
+    let total = 0;
+    let largest = 0;
+    let text = '';
+    for (;;) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      total += chunk.value.byteLength;
+      largest = Math.max(largest, chunk.value.byteLength);
+      if (text.length < 16) text += Buffer.from(chunk.value.subarray(0, 16)).toString();
+    }
+    expect(total).toBe(bytes);
+    expect(largest).toBeLessThanOrEqual(64 * 1024);
+    expect(text.startsWith('{"padding":"xxx')).toBe(true);
+  });
+
+  it('bounds every size a fault can ask for, and how many can be armed', async () => {
+    await started();
+    expect(() => em.injectFault({ kind: 'oversized', bytes: 64 * 1024 * 1024 + 1 })).toThrow(
+      EmulatorFaultError,
+    );
+    expect(() => em.injectFault({ kind: 'oversized', bytes: 1e12 })).toThrow(/bytes/);
+    expect(() => em.injectFault({ kind: 'latency', ms: 600_001 })).toThrow(/ms/);
+    expect(() =>
+      em.injectFault({ kind: 'status', status: 503, body: 'x'.repeat(64 * 1024 + 1) }),
+    ).toThrow(/body/);
+    for (let i = 0; i < 1_000; i++) em.injectFault({ kind: 'drop', match: { path: '/none' } });
+    expect(() => em.injectFault({ kind: 'drop' })).toThrow(/at most 1000/);
+    expect(em.faults).toHaveLength(1_000);
+    const overHttp = await call(em.url, 'POST', '/__emulator/faults', {
+      headers: em.controlHeaders(),
+      body: { kind: 'oversized', bytes: 2 ** 40 },
+    });
+    expect(overHttp.status).toBe(400);
+  });
+
+  it('the request log keeps the last requestLogLimit requests', async () => {
+    em = await startEmulator({ requestLogLimit: 3 });
+    const { token } = await signIn(em);
+    for (let i = 0; i < 4; i++) await refresh(token);
+    expect(em.requests.map((r) => [r.seq, r.operationId])).toEqual([
+      [3, 'Refresh'],
+      [4, 'Refresh'],
+      [5, 'Refresh'],
+    ]);
+  });
+
   it('applies a fault `times` times, or until cleared with Infinity', async () => {
     const { token } = await started();
     em.injectFault({ kind: 'status', status: 500, times: 2 });

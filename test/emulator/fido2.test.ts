@@ -53,7 +53,7 @@ async function attest(session: SignedIn, authenticator = createSoftAuthenticator
 }
 
 describe('new_challenge', () => {
-  it('returns creation options in DSM nested shape with alg -7 and base64url binaries', async () => {
+  it('returns creation options in DSM nested shape with alg -7 and padded base64url binaries', async () => {
     await start();
     const session = await unlockedSession();
     const options = await newChallenge(em, session.token);
@@ -61,9 +61,9 @@ describe('new_challenge', () => {
       rp: { name: expect.any(String), entity: { id: 'localhost' } },
       user: {
         name: DEMO_USER.email,
-        entity: { id: expect.stringMatching(/^[A-Za-z0-9_-]+$/), displayName: 'Demo User' },
+        entity: { id: expect.stringMatching(/^[A-Za-z0-9_-]{22}==$/), displayName: 'Demo User' },
       },
-      challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}=$/),
       pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
       excludeCredentials: [],
       attestation: 'direct',
@@ -117,7 +117,7 @@ describe('registering a FIDO2 device (add_mfa_devices)', () => {
     // The next creation options exclude it.
     const next = await newChallenge(em, session.token);
     expect(next.excludeCredentials).toEqual([
-      { type: 'public-key', id: attestationResult.id, transports: ['usb'] },
+      { type: 'public-key', id: `${attestationResult.id}=`, transports: ['usb'] },
     ]);
   });
 
@@ -365,7 +365,7 @@ describe('approval requests', () => {
     const options = (await res.json()) as DsmRequestOptions;
     expect(options).toMatchObject({
       rpId: 'localhost',
-      allowCredentials: [{ type: 'public-key', id: authenticator.credentials[0]?.id }],
+      allowCredentials: [{ type: 'public-key', id: `${authenticator.credentials[0]?.id}=` }],
     });
     const approved = await approve(session.token, id, {
       fido2_auth_request: await authenticator.getAssertion(options),

@@ -1,25 +1,30 @@
 /**
  * OpenAPI conformance: every success response the emulator sends is validated with Ajv against
- * the success schema of its operation in DSM's published OpenAPI document, so the emulator cannot
- * drift from DSM's shapes.
+ * the success schema of its operation in DSM's published OpenAPI document (the copy in
+ * `openapi/`), so the emulator cannot drift from DSM's shapes.
  *
  * The document is OpenAPI 3.0, generated from DSM's Rust types. Reading it as JSON Schema takes
- * three translations, none of which loosens a check the emulator could fail:
+ * four translations, none of which loosens a check the emulator could fail:
  * - `nullable: true` is OpenAPI's way to add null; Ajv 8 supports it (with `strict: false`), but
  *   refuses it on a schema without `type`. The three `body` fields are such schemas: they admit
  *   any JSON value, null included, so the keyword is dropped there.
- * - `format: byte` is read as unpadded base64url: the document names the type `Base64UrlSafe`, and
- *   WebAuthn's binary fields travel base64url.
+ * - `format: byte` is two types, told apart by where it is written. An inline
+ *   `type: string, format: byte` is DSM's `Blob` (`challenge_token`): standard base64 with
+ *   padding, which DSM's Go client decodes with `base64.StdEncoding`. A `$ref` to
+ *   `#/components/schemas/Base64UrlSafe` (WebAuthn's challenge, `user.id`, credential ids) is
+ *   base64url, which the Go client decodes with `base64.URLEncoding` (padded); the emulator sends
+ *   it padded by default and unpadded with `base64UrlPadding: false`. Each field is checked
+ *   strictly with the Go decoder of its type (support/goBase64.ts), in each of the two settings.
  * - `oneOf` stands for Rust untagged enums, where the first variant that fits wins (JSON Schema's
  *   `anyOf`). Where variants overlap, `oneOf` can never pass: `AuthenticatorTransport` ("usb" is
  *   both a known transport and a string) and `Fido2MfaChallengeResponse` (creation options also
  *   satisfy the request options, whose only required field is `challenge`). Those two read as
  *   `anyOf`, and each FIDO2 answer is checked against its exact variant as well.
  *
- * Then the one documented deviation (dsm-facts.md, "Where DSM's own artifacts disagree") is
- * patched in, and nothing else: `pubKeyCredParams[].alg` is -7 (DSM's Go client and WebAuthn)
- * where the document says "Es256". The rp/user `entity` nesting needs no patch: the emulator sends
- * the documented shape.
+ * Then the one documented deviation (docs/emulator.md, "Deviations from DSM") is patched in, and
+ * nothing else: `pubKeyCredParams[].alg` is -7 (DSM's Go client and WebAuthn) where the document
+ * says "Es256". The rp/user `entity` nesting needs no patch: the emulator sends the documented
+ * shape.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -41,9 +46,9 @@ import {
   newChallenge,
   type SignedIn,
   signIn,
-  signInWithKey,
   unlock,
 } from '../support/emulatorHttp.js';
+import { goAccepts } from './support/goBase64.js';
 
 type Json = Record<string, unknown>;
 
@@ -53,10 +58,7 @@ interface OpenApiOperation {
 }
 
 const doc = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/dsm-openapi/dsm-2fa-openapi.json', import.meta.url),
-    'utf8',
-  ),
+  readFileSync(new URL('../../openapi/dsm-2fa-openapi.json', import.meta.url), 'utf8'),
 ) as { paths: Record<string, Record<string, OpenApiOperation>>; components: { schemas: Json } };
 
 /** Operations the emulator does not serve: app re-authentication, and deprecated U2F sign-in. */
@@ -73,6 +75,35 @@ function at(root: Json, pointer: string): Json {
       if (typeof next !== 'object' || next === null) throw new Error(`${pointer}: no ${key}`);
       return next as Json;
     }, root);
+}
+
+/** The two binary types, as Ajv formats. */
+const BLOB = 'dsm-blob';
+const BASE64_URL_SAFE = 'dsm-base64url-safe';
+
+/**
+ * Gives every `format: byte` the format of its type: the `Base64UrlSafe` schema (and so every
+ * `$ref` to it) gets BASE64_URL_SAFE, every inline one BLOB. Returns where each was found.
+ */
+function classifyBinaryFields(schemas: Json): { blobs: string[]; base64UrlSafe: string[] } {
+  const found = { blobs: [] as string[], base64UrlSafe: [] as string[] };
+  const visit = (node: unknown, pointer: string): void => {
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) visit(item, `${pointer}/${i}`);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const schema = node as Json;
+    if (schema.$ref === '#/components/schemas/Base64UrlSafe') found.base64UrlSafe.push(pointer);
+    if (schema.format === 'byte') {
+      const isTheType = pointer === '/Base64UrlSafe';
+      schema.format = isTheType ? BASE64_URL_SAFE : BLOB;
+      if (!isTheType) found.blobs.push(pointer);
+    }
+    for (const [key, child] of Object.entries(schema)) visit(child, `${pointer}/${key}`);
+  };
+  visit(schemas, '');
+  return found;
 }
 
 /** The schemas as JSON Schema (the readings above), optionally with the documented deviation. */
@@ -92,6 +123,7 @@ function schemasFor({ withDeviation }: { withDeviation: boolean }): Json {
     schema.anyOf = schema.oneOf;
     delete schema.oneOf;
   }
+  classifyBinaryFields(schemas);
   if (withDeviation) {
     // The documented deviation: alg -7 where the document says "Es256".
     const params = at(schemas, '/PublicKeyCredentialParameters/allOf/0/properties');
@@ -103,16 +135,24 @@ function schemasFor({ withDeviation }: { withDeviation: boolean }): Json {
   return schemas;
 }
 
-function createAjv(schemas: Json): Ajv {
+/** Ajv over the schemas; `padded` is the emulator's `base64UrlPadding`. */
+function createAjv(schemas: Json, { padded }: { padded: boolean }): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats.default(ajv);
-  ajv.addFormat('byte', /^[A-Za-z0-9_-]*$/);
+  ajv.addFormat(BLOB, { type: 'string', validate: (text) => goAccepts('StdEncoding', text) });
+  ajv.addFormat(BASE64_URL_SAFE, {
+    type: 'string',
+    validate: (text) => goAccepts(padded ? 'URLEncoding' : 'RawURLEncoding', text),
+  });
   ajv.addSchema({ $id: SCHEMA_ID, components: { schemas } });
   return ajv;
 }
 
-const ajv = createAjv(schemasFor({ withDeviation: true }));
-const strictAjv = createAjv(schemasFor({ withDeviation: false }));
+const ajvFor = {
+  padded: createAjv(schemasFor({ withDeviation: true }), { padded: true }),
+  unpadded: createAjv(schemasFor({ withDeviation: true }), { padded: false }),
+};
+const strictAjv = createAjv(schemasFor({ withDeviation: false }), { padded: true });
 
 function schemaValidator(instance: Ajv, name: string): ValidateFunction {
   const validate = instance.getSchema(`${SCHEMA_ID}#/components/schemas/${name}`);
@@ -131,51 +171,95 @@ for (const methods of Object.values(doc.paths)) {
   }
 }
 
-const checked = new Set<string>();
-
-/** Asserts that a response is the documented success of `operationId`, and returns its body. */
-async function conforms(
-  operationId: string,
-  res: Response,
-  variant?: string,
-): Promise<Json | undefined> {
-  const success = successes.get(operationId);
-  if (!success) throw new Error(`${operationId} is not in the document`);
-  const text = await res.text();
-  if (success.status === '204') {
-    expect(res.status, `${operationId}: ${text}`).toBe(204);
-    expect(text).toBe('');
-  } else {
-    expect(res.status, `${operationId}: ${text}`).toBeGreaterThanOrEqual(200);
-    expect(res.status).toBeLessThan(300);
-  }
-  checked.add(operationId);
-  if (!success.schema) return undefined;
-  expect(res.headers.get('content-type')).toContain('application/json');
-  const body = JSON.parse(text) as Json;
-  for (const name of [success.schema, ...(variant ? [variant] : [])]) {
-    const validate = schemaValidator(ajv, name);
-    expect(validate(body), `${operationId} vs ${name}: ${ajv.errorsText(validate.errors)}`).toBe(
-      true,
+describe('binary fields, classified by schema', () => {
+  it('finds Blob fields inline and Base64UrlSafe fields by reference', () => {
+    const { blobs, base64UrlSafe } = classifyBinaryFields(structuredClone(doc.components.schemas));
+    expect(blobs).toContain('/MfaAuthMethodFido2/allOf/0/properties/challenge_token');
+    expect(blobs).not.toContain('/PublicKeyCredentialRequestOptions/allOf/0/properties/challenge');
+    expect(base64UrlSafe).toEqual(
+      expect.arrayContaining([
+        '/PublicKeyCredentialCreationOptions/allOf/0/properties/challenge',
+        '/PublicKeyCredentialRequestOptions/allOf/0/properties/challenge',
+        '/PublicKeyCredentialUserEntity/allOf/0/properties/id',
+        '/PublicKeyCredentialDescriptor/allOf/0/properties/id',
+      ]),
     );
-  }
-  return body;
-}
+    expect(blobs.filter((pointer) => base64UrlSafe.includes(pointer))).toEqual([]);
+  });
 
-let em: RunningEmulator;
-let authenticator: SoftAuthenticator;
-
-beforeAll(async () => {
-  em = await startEmulator();
-  authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
+  it('would catch the old challenge_token (unpadded base64url) and a Base64UrlSafe field in the other form', () => {
+    const method = (challengeToken: string, challenge: string) => ({
+      challenge: { challenge },
+      challenge_token: challengeToken,
+      mfa_devices: [],
+    });
+    const padded = schemaValidator(ajvFor.padded, 'MfaAuthMethodFido2');
+    const unpadded = schemaValidator(ajvFor.unpadded, 'MfaAuthMethodFido2');
+    const bytes = Buffer.from('0123456789abcdef0123456789abcd>>>?');
+    const std = bytes.toString('base64');
+    const url = bytes.toString('base64url');
+    const urlPadded = url.padEnd(Math.ceil(url.length / 4) * 4, '=');
+    expect(std).toMatch(/[+/].*=$/);
+    expect(padded(method(std, urlPadded))).toBe(true);
+    expect(unpadded(method(std, url))).toBe(true);
+    // The emulator's old challenge_token: what DSM's Go client refuses.
+    expect(padded(method(url, urlPadded))).toBe(false);
+    expect(padded(method(urlPadded, urlPadded))).toBe(false);
+    expect(padded(method(std.replace(/=+$/, ''), urlPadded))).toBe(false);
+    // A Base64UrlSafe field in the form the setting does not send, or in the wrong alphabet.
+    expect(padded(method(std, url))).toBe(false);
+    expect(unpadded(method(std, urlPadded))).toBe(false);
+    expect(padded(method(std, std))).toBe(false);
+  });
 });
 
-afterAll(async () => {
-  await em?.close();
-});
-
-describe('OpenAPI conformance of every emulated operation', () => {
+describe.each([
+  { padded: true, form: 'padded (the default)' },
+  { padded: false, form: 'unpadded (base64UrlPadding: false)' },
+])('OpenAPI conformance of every emulated operation, Base64UrlSafe $form', ({ padded }) => {
+  const ajv = padded ? ajvFor.padded : ajvFor.unpadded;
+  const checked = new Set<string>();
+  let em: RunningEmulator;
+  let authenticator: SoftAuthenticator;
   let session: SignedIn;
+
+  beforeAll(async () => {
+    em = await startEmulator({ base64UrlPadding: padded });
+    authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
+  });
+
+  afterAll(async () => {
+    await em?.close();
+  });
+
+  /** Asserts that a response is the documented success of `operationId`, and returns its body. */
+  async function conforms(
+    operationId: string,
+    res: Response,
+    variant?: string,
+  ): Promise<Json | undefined> {
+    const success = successes.get(operationId);
+    if (!success) throw new Error(`${operationId} is not in the document`);
+    const text = await res.text();
+    if (success.status === '204') {
+      expect(res.status, `${operationId}: ${text}`).toBe(204);
+      expect(text).toBe('');
+    } else {
+      expect(res.status, `${operationId}: ${text}`).toBeGreaterThanOrEqual(200);
+      expect(res.status).toBeLessThan(300);
+    }
+    checked.add(operationId);
+    if (!success.schema) return undefined;
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const body = JSON.parse(text) as Json;
+    for (const name of [success.schema, ...(variant ? [variant] : [])]) {
+      const validate = schemaValidator(ajv, name);
+      expect(validate(body), `${operationId} vs ${name}: ${ajv.errorsText(validate.errors)}`).toBe(
+        true,
+      );
+    }
+    return body;
+  }
 
   it('Authenticate (user without devices, app API key)', async () => {
     const user = await call(em.url, 'POST', '/sys/v1/session/auth', {
@@ -333,8 +417,18 @@ describe('OpenAPI conformance of every emulated operation', () => {
 });
 
 describe('the documented deviation, and only it', () => {
+  let em: RunningEmulator;
+
+  beforeAll(async () => {
+    em = await startEmulator();
+  });
+
+  afterAll(async () => {
+    await em?.close();
+  });
+
   it('fails the unpatched document exactly at pubKeyCredParams[].alg', async () => {
-    const session = await signInWithKey(em, authenticator);
+    const session = await signIn(em);
     await unlock(em, session.token);
     const options = await newChallenge(em, session.token);
     await lock(em, session.token);
@@ -342,11 +436,13 @@ describe('the documented deviation, and only it', () => {
     expect(validate(options)).toBe(false);
     const paths = new Set((validate.errors ?? []).map((e) => e.instancePath));
     expect([...paths]).toEqual(['/pubKeyCredParams/0/alg']);
-    expect(schemaValidator(ajv, 'PublicKeyCredentialCreationOptions')(options)).toBe(true);
+    expect(schemaValidator(ajvFor.padded, 'PublicKeyCredentialCreationOptions')(options)).toBe(
+      true,
+    );
   });
 
-  it('would catch a drift (a missing required field, a wrong type, a padded base64)', () => {
-    const validateUser = schemaValidator(ajv, 'User');
+  it('would catch a drift (a missing required field, a wrong type, an unpadded challenge)', () => {
+    const validateUser = schemaValidator(ajvFor.padded, 'User');
     expect(
       validateUser({
         user_id: DEMO_USER.userId,
@@ -355,8 +451,9 @@ describe('the documented deviation, and only it', () => {
         mfa_devices: [],
       }),
     ).toBe(false);
-    const validateRequest = schemaValidator(ajv, 'PublicKeyCredentialRequestOptions');
-    expect(validateRequest({ challenge: 'abc=' })).toBe(false);
-    expect(validateRequest({ challenge: 'abc', timeout: '60' })).toBe(false);
+    const validateRequest = schemaValidator(ajvFor.padded, 'PublicKeyCredentialRequestOptions');
+    expect(validateRequest({ challenge: 'YWJj' })).toBe(true);
+    expect(validateRequest({ challenge: 'YWI' })).toBe(false);
+    expect(validateRequest({ challenge: 'YWJj', timeout: '60' })).toBe(false);
   });
 });

@@ -62,15 +62,15 @@ describe('sign-in with a second factor', () => {
     const { body } = await signIn(em);
     const credentialId = authenticator.credentials[0]?.id;
     expect(body.fido2_assertion_options).toMatchObject({
-      challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}=$/),
       rpId: 'localhost',
-      allowCredentials: [{ type: 'public-key', id: credentialId }],
+      allowCredentials: [{ type: 'public-key', id: `${credentialId}=` }],
     });
     expect(body.allowed_mfa_methods).toEqual([
       {
         Fido2: {
           challenge: body.fido2_assertion_options,
-          challenge_token: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
+          challenge_token: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
           mfa_devices: [{ name: 'security key', type: 'Fido2', origin: 'http://localhost' }],
         },
       },

@@ -1,8 +1,10 @@
 /**
  * The HTTP control surface under `/__emulator/` (not part of DSM): the same actions as
- * `EmulatorControls`, for tests and demos in other processes or in a browser. A session is named
- * by its bearer token in the Authorization header, as DSM calls do. Answers are JSON; errors are
- * plain text. The request log does not record these calls and faults never hit them.
+ * `EmulatorControls`, for tests and demos in other processes. Every request carries the
+ * emulator's token in `X-Emulator-Token`, and every one but GET and HEAD says
+ * `Content-Type: application/json` (controlGuard.ts). A session is named by its bearer token in
+ * the Authorization header, as DSM calls do. Answers are JSON; errors are plain text. The request
+ * log does not record these calls and faults never hit them.
  */
 import type { Hono } from 'hono';
 import type { EmulatorControls } from '../controls.js';
@@ -37,6 +39,7 @@ export function registerControlRoutes(app: Hono<EmulatorEnv>, controls: Emulator
     jsonResponse({
       emulator: 'dsm-2fa-guard',
       now: controls.now(),
+      headers: 'X-Emulator-Token on every request; Content-Type: application/json on all but GET',
       endpoints: [
         'GET /__emulator/clock',
         'POST /__emulator/clock/advance {ms}',

@@ -2,12 +2,13 @@
  * Session routes: Authenticate (with the sign-in second factor), CompleteFido2Auth,
  * RecoveryCodeAuth, U2fAuth, Refresh, Terminate.
  */
+
+import { randomBlob } from '../binary.js';
 import { requestOptions, verifyAssertion } from '../fido2.js';
 import { requireSession, requireUser } from '../guards.js';
 import { authorization, fail, jsonResponse, noContent, readJson, readObject } from '../http.js';
 import { messages } from '../messages.js';
 import type { EmulatorState, SecretCheck, SessionPrincipal, UserRecord } from '../state.js';
-import { randomToken } from '../state.js';
 import { deviceView } from '../views.js';
 import type { RouteContext } from './context.js';
 
@@ -77,7 +78,7 @@ export function registerSessionRoutes({ app, state, fido2 }: RouteContext): void
             {
               Fido2: {
                 challenge: assertionOptions,
-                challenge_token: randomToken(),
+                challenge_token: randomBlob(),
                 mfa_devices: user.devices.map(deviceView),
               },
             },
