@@ -7,7 +7,8 @@ import { chromiumAvailability, launchChromium, type RunningBrowser } from '../su
 
 const chromium = chromiumAvailability();
 const PASSWORD = 'correct horse battery staple';
-const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 5_000 });
+// Room for a loaded machine: two cores shared with Chromium, esbuild and other suites.
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 /** test/react/page bundled for the browser: React, the hooks and the library, in one script. */
 async function bundleHookPage(): Promise<string> {
