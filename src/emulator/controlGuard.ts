@@ -68,8 +68,9 @@ export function controlGuard(token: string): MiddlewareHandler<EmulatorEnv> {
     }
     const text = await boundedText(c.req.raw.body, MAX_CONTROL_BODY_BYTES);
     if (text === undefined) return textResponse(413, messages.controlBodyTooLarge);
-    // The routes read the body through Hono, which then answers from this cache.
-    c.req.bodyCache.text = Promise.resolve(text);
+    // The routes read the body through Hono, which then answers from this cache (it holds
+    // promises at run time, whatever its type says).
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     await next();
   };
 }
