@@ -22,8 +22,17 @@ export const DEFAULT_AUTO_LOCK_MS = 600_000;
 export const DEFAULT_SAFETY_MARGIN_MS = 5_000;
 export const DEFAULT_EXPIRING_WARNING_MS = 60_000;
 
-/** The wall clock the machine reads. Tests and the controller inject their own. */
+/** A clock reading in ms. Tests and the controller inject their own. */
 export type Now = () => number;
+
+/** Codes of failures after which DSM may have acted although no usable answer came back. */
+const LOST_ANSWER_CODES: ReadonlySet<unknown> = new Set([
+  'NETWORK',
+  'TIMEOUT',
+  'INVALID_RESPONSE',
+  'HTTP_ERROR',
+  'UNLOCK_TOO_LATE',
+]);
 
 export function isConfigOperation(kind: unknown): kind is ConfigOperationKind {
   return (CONFIG_OPERATIONS as readonly unknown[]).includes(kind);
@@ -45,6 +54,7 @@ export function failureKind(error: unknown): FailureKind {
   if (code === 'RATE_LIMITED') return 'rateLimited';
   if (code === 'FORBIDDEN' && reason === 'configLocked') return 'configLocked';
   if (code === 'FORBIDDEN' && reason === 'configUnlocked') return 'configUnlocked';
+  if (LOST_ANSWER_CODES.has(code)) return 'lostAnswer';
   return 'other';
 }
 
@@ -69,15 +79,34 @@ function notProvided<TOutput, TInput>(name: string) {
 }
 
 /**
- * Builds the two-factor-configuration statechart on a given wall clock. Every guard that lets
- * a config operation through also reads the clock, so a timer that fires late (a sleeping
- * laptop, a throttled tab) never lets an operation through after the deadline.
+ * Builds the two-factor-configuration statechart on a wall clock `now` and a monotonic clock
+ * `monotonic` (default: the wall clock). Every guard that lets a config operation through also
+ * reads the clocks, so a timer that fires late (a sleeping laptop, a throttled tab) never lets
+ * an operation through after the deadline. Two clocks, the earlier wins: the window closes as
+ * soon as either clock says it has passed, and DSM counts as certainly locked only when both do.
  */
-export function createTwoFactorConfigMachine(now: Now = Date.now) {
-  const beforeDeadline = (context: TwoFactorConfigContext) =>
-    context.deadline !== null && now() < context.deadline;
+export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now = now) {
+  /** Milliseconds left before the client's deadline, by the earlier of the two clocks. */
+  const remaining = (context: TwoFactorConfigContext) => {
+    if (context.deadline === null) return 0;
+    const byWall = context.deadline - now();
+    return context.monoDeadline === null
+      ? byWall
+      : Math.min(byWall, context.monoDeadline - monotonic());
+  };
+  const beforeDeadline = (context: TwoFactorConfigContext) => remaining(context) > 0;
+  /** Milliseconds until DSM has certainly locked by itself, by the later of the two clocks. */
+  const untilServerLocked = (context: TwoFactorConfigContext) => {
+    if (context.serverLockBy === null) return Number.POSITIVE_INFINITY;
+    const byWall = context.serverLockBy - now();
+    return context.monoServerLockBy === null
+      ? byWall
+      : Math.max(byWall, context.monoServerLockBy - monotonic());
+  };
   const serverCertainlyLocked = (context: TwoFactorConfigContext) =>
-    context.serverLockBy !== null && now() >= context.serverLockBy;
+    untilServerLocked(context) <= 0;
+  /** Both clocks' readings of a bound `ms` from now. */
+  const boundFromNow = (ms: number) => ({ wall: now() + ms, mono: monotonic() + ms });
 
   return setup({
     types: {
@@ -102,6 +131,8 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
       isServerCertainlyLocked: ({ context }) => serverCertainlyLocked(context),
       isSessionExpiredFailure: ({ event }) =>
         failureKind((event as { error?: unknown }).error) === 'sessionExpired',
+      isLostAnswerFailure: ({ event }) =>
+        failureKind((event as { error?: unknown }).error) === 'lostAnswer',
       isConfigLockedFailure: ({ event }) =>
         failureKind((event as { error?: unknown }).error) === 'configLocked',
       isConfigUnlockedFailure: ({ event }) =>
@@ -122,39 +153,46 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
         (event as unknown as { output?: OperationOutput }).output?.audit !== undefined,
     },
     delays: {
-      expiringWarning: ({ context }) =>
-        Math.max(0, (context.deadline ?? now()) - context.expiringWarningMs - now()),
-      autoLock: ({ context }) => Math.max(0, (context.deadline ?? now()) - now()),
+      expiringWarning: ({ context }) => Math.max(0, remaining(context) - context.expiringWarningMs),
+      autoLock: ({ context }) => Math.max(0, remaining(context)),
       terminateRetry: ({ context }) => {
         const backoff = Math.min(
           context.terminateRetryMaxMs,
           context.terminateRetryBaseMs * 2 ** Math.max(0, context.terminateAttempts - 1),
         );
         // Never wait past the moment DSM has certainly locked by itself.
-        return context.serverLockBy === null
-          ? backoff
-          : Math.max(0, Math.min(backoff, context.serverLockBy - now()));
+        return Math.max(0, Math.min(backoff, untilServerLocked(context)));
       },
     },
     actions: {
       startDeadline: assign(({ event, context }) => {
-        const { sentAt, answeredAt } = (event as unknown as { output: UnlockOutput }).output;
+        const { sentAt, answeredAt, sentAtMono, answeredAtMono } = (
+          event as unknown as { output: UnlockOutput }
+        ).output;
+        const window = context.autoLockMs - context.safetyMarginMs;
         return {
-          deadline: sentAt + context.autoLockMs - context.safetyMarginMs,
+          deadline: sentAt + window,
+          monoDeadline: sentAtMono + window,
           serverLockBy: answeredAt + context.autoLockMs,
+          monoServerLockBy: answeredAtMono + context.autoLockMs,
           lastError: null,
         };
       }),
       clearDeadline: assign({
         deadline: null,
+        monoDeadline: null,
         serverLockBy: null,
+        monoServerLockBy: null,
         terminateAttempts: 0,
         currentOperation: null,
       }),
-      markLockRequestedDuringUnlock: assign(({ context }) => ({
-        // The aborted unlock may still reach DSM, which then locks ten minutes later.
-        serverLockBy: context.serverLockBy ?? now() + context.autoLockMs,
-      })),
+      markUnlockMayHaveLanded: assign(({ context }) => {
+        // The unlock may have reached DSM (aborted, or its answer lost), which then locks by
+        // itself at most one window from now.
+        if (context.serverLockBy !== null) return {};
+        const bound = boundFromNow(context.autoLockMs);
+        return { serverLockBy: bound.wall, monoServerLockBy: bound.mono };
+      }),
       setLockReason: assign((_, params: { reason: LockReason }) => ({
         lockReason: params.reason,
       })),
@@ -174,20 +212,47 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
         return { currentOperation: { opId, kind: operation.kind } };
       }),
       endOperation: assign({ currentOperation: null }),
-      applyRestoredUnlock: assign(({ context }) => ({
-        deadline: context.restore?.deadline ?? null,
-        serverLockBy: context.restore?.serverLockBy ?? null,
-        restore: null,
-      })),
-      applyRestoredLocking: assign(({ context }) => ({
-        serverLockBy: context.restore?.serverLockBy ?? null,
-        lockReason: context.restore?.lockReason ?? 'timeout',
-        restore: null,
-      })),
+      applyRestoredUnlock: assign(({ context }) => {
+        // Only the wall clock crosses a restart; from here on both clocks keep the deadline,
+        // and a restore never grants more than one window.
+        const left = Math.min((context.restore?.deadline ?? 0) - now(), context.autoLockMs);
+        const deadline = boundFromNow(left);
+        const serverLockBy =
+          context.restore?.serverLockBy == null
+            ? boundFromNow(context.autoLockMs)
+            : boundFromNow(
+                Math.min(
+                  context.restore.serverLockBy - now(),
+                  context.autoLockMs + context.safetyMarginMs,
+                ),
+              );
+        return {
+          deadline: deadline.wall,
+          monoDeadline: deadline.mono,
+          serverLockBy: serverLockBy.wall,
+          monoServerLockBy: serverLockBy.mono,
+          restore: null,
+        };
+      }),
+      applyRestoredLocking: assign(({ context }) => {
+        // No known server deadline: DSM has certainly locked one window after the restore.
+        const stored = context.restore?.serverLockBy;
+        const bound = boundFromNow(
+          stored == null
+            ? context.autoLockMs
+            : Math.min(stored - now(), context.autoLockMs + context.safetyMarginMs),
+        );
+        return {
+          serverLockBy: bound.wall,
+          monoServerLockBy: bound.mono,
+          lockReason: context.restore?.lockReason ?? 'timeout',
+          restore: null,
+        };
+      }),
       clearRestore: assign({ restore: null }),
       emitUnlocked: emit(({ context }) => ({
         type: 'unlocked' as const,
-        deadline: context.deadline ?? now(),
+        deadline: now() + Math.max(0, remaining(context)),
       })),
       emitUnlockFailed: emit(({ event }) => {
         const error = (event as { error?: unknown }).error;
@@ -195,23 +260,17 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
       }),
       emitExpiring: emit(({ context }) => ({
         type: 'expiring' as const,
-        deadline: context.deadline ?? now(),
-        remainingMs: Math.max(0, (context.deadline ?? now()) - now()),
+        deadline: now() + Math.max(0, remaining(context)),
+        remainingMs: Math.max(0, remaining(context)),
       })),
       emitLocked: emit(({ context }) => ({
         type: 'locked' as const,
         reason: context.lockReason ?? 'user',
       })),
       emitSessionExpired: emit({ type: 'sessionExpired' }),
-      emitOperationSucceeded: emit(({ context, event }) => {
-        const { output } = event as unknown as { output: OperationOutput };
+      emitOperationSucceeded: emit(({ context }) => {
         const op = context.currentOperation ?? { opId: '', kind: 'generateRecoveryCodes' };
-        return {
-          type: 'operationSucceeded' as const,
-          opId: op.opId,
-          kind: op.kind,
-          output: output.result,
-        };
+        return { type: 'operationSucceeded' as const, opId: op.opId, kind: op.kind };
       }),
       emitAudit: emit(({ event }) => {
         const { output } = event as unknown as { output: OperationOutput };
@@ -247,7 +306,9 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
       terminateRetryBaseMs: input.terminateRetryBaseMs ?? 500,
       terminateRetryMaxMs: input.terminateRetryMaxMs ?? 30_000,
       deadline: null,
+      monoDeadline: null,
       serverLockBy: null,
+      monoServerLockBy: null,
       lockReason: null,
       terminateAttempts: 0,
       currentOperation: null,
@@ -322,8 +383,9 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
         invoke: {
           id: 'config2faAuth',
           src: 'unlock',
-          input: ({ event }) => ({
+          input: ({ context, event }) => ({
             password: (event as Extract<TwoFactorConfigEvent, { type: 'unlock' }>).password,
+            windowMs: context.autoLockMs - context.safetyMarginMs,
           }),
           onDone: { target: 'unlocked', actions: ['startDeadline', 'emitUnlocked'] },
           onError: [
@@ -332,6 +394,18 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
               target: 'sessionExpired',
               actions: ['recordFailure', 'emitUnlockFailed'],
             },
+            {
+              // A lost or late answer is unknown, never "no": DSM may be unlocked, so lock
+              // it for certain before saying `locked`.
+              guard: 'isLostAnswerFailure',
+              target: 'locking',
+              actions: [
+                'recordFailure',
+                'markUnlockMayHaveLanded',
+                { type: 'setLockReason', params: { reason: 'lostAnswer' } },
+                'emitUnlockFailed',
+              ],
+            },
             { target: 'locked', actions: ['recordFailure', 'emitUnlockFailed'] },
           ],
         },
@@ -339,16 +413,20 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
           lock: {
             target: 'locking',
             actions: [
-              'markLockRequestedDuringUnlock',
+              'markUnlockMayHaveLanded',
               { type: 'setLockReason', params: { reason: 'user' } },
             ],
           },
           dispose: {
             target: 'locking',
             actions: [
-              'markLockRequestedDuringUnlock',
+              'markUnlockMayHaveLanded',
               { type: 'setLockReason', params: { reason: 'dispose' } },
             ],
+          },
+          sessionEnded: {
+            target: 'locked',
+            actions: [{ type: 'setLockReason', params: { reason: 'session' } }, 'emitLocked'],
           },
           operation: [
             { guard: 'isConfigOperation', actions: { type: 'refuse', params: { code: 'BUSY' } } },
@@ -376,6 +454,10 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
             guard: 'isPastDeadline',
             target: 'locking',
             actions: { type: 'setLockReason', params: { reason: 'timeout' } },
+          },
+          sessionEnded: {
+            target: 'locked',
+            actions: [{ type: 'setLockReason', params: { reason: 'session' } }, 'emitLocked'],
           },
         },
         states: {
@@ -505,6 +587,11 @@ export function createTwoFactorConfigMachine(now: Now = Date.now) {
         },
         on: {
           dispose: { actions: { type: 'keepFirstLockReason', params: { reason: 'dispose' } } },
+          // A terminated or replaced session has nothing left to lock.
+          sessionEnded: {
+            target: 'locked',
+            actions: [{ type: 'setLockReason', params: { reason: 'session' } }, 'emitLocked'],
+          },
           operation: [
             {
               guard: 'isConfigOperation',

@@ -28,8 +28,15 @@ export type TwoFactorConfigStateName =
   | 'locking'
   | 'sessionExpired';
 
-/** Why the configuration locked. */
-export type LockReason = 'user' | 'timeout' | 'server' | 'dispose';
+/**
+ * Why the configuration locked:
+ * - `user`: `lock()`; `timeout`: the deadline passed; `server`: DSM said it is locked (or
+ *   unlocked where it should not be); `dispose`: the workflow was disposed;
+ * - `session`: the DSM session ended or was replaced, which ends its unlock;
+ * - `lostAnswer`: an unlock whose answer was lost or came too late, so DSM may have unlocked:
+ *   the workflow terminated (or waited out DSM's own deadline) before saying `locked`.
+ */
+export type LockReason = 'user' | 'timeout' | 'server' | 'dispose' | 'session' | 'lostAnswer';
 
 /**
  * Why an operation was refused locally, before any request:
@@ -62,6 +69,8 @@ export type FailureKind =
   | 'configUnlocked'
   | 'wrongPassword'
   | 'rateLimited'
+  /** No answer, a late one, an unreadable one or a 5xx: DSM may have acted anyway. */
+  | 'lostAnswer'
   | 'other';
 
 /** A change to the user's authenticators, emitted so the app can notify the user. */
@@ -108,8 +117,12 @@ export interface TwoFactorConfigContext {
   terminateRetryMaxMs: number;
   /** Wall-clock ms at which the client locks: unlock sent + autoLockMs − safetyMarginMs. */
   deadline: number | null;
+  /** The same deadline on the monotonic clock (this process only; never persisted). */
+  monoDeadline: number | null;
   /** Wall-clock ms by which DSM has certainly locked by itself: unlock answered + autoLockMs. */
   serverLockBy: number | null;
+  /** The same bound on the monotonic clock (this process only; never persisted). */
+  monoServerLockBy: number | null;
   lockReason: LockReason | null;
   terminateAttempts: number;
   currentOperation: { opId: string; kind: OperationKind } | null;
@@ -127,6 +140,8 @@ export type TwoFactorConfigEvent =
   | { type: 'operation'; opId: string; operation: OperationRequest }
   | { type: 'checkDeadline' }
   | { type: 'sessionRenewed' }
+  /** The DSM session ended or was replaced: its unlock ended with it. */
+  | { type: 'sessionEnded' }
   | { type: 'dispose' };
 
 /** The shape a redacting wrapper has: whatever it holds, it serializes to a placeholder. */
@@ -141,18 +156,25 @@ export type TwoFactorConfigEmitted =
   | { type: 'expiring'; deadline: number; remainingMs: number }
   | { type: 'locked'; reason: LockReason }
   | { type: 'sessionExpired' }
-  | { type: 'operationSucceeded'; opId: string; kind: OperationKind; output: unknown }
+  /** The result goes to the caller's promise only: server data never travels in events. */
+  | { type: 'operationSucceeded'; opId: string; kind: OperationKind }
   | { type: 'operationFailed'; opId: string; kind: OperationKind; error: unknown }
   | { type: 'operationRefused'; opId: string; kind: string; code: RefusalCode }
   | AuditEvent;
 
-/** Unlock actor: sends Config2faAuth. Resolves with when it was sent and answered. */
+/**
+ * Unlock actor: sends Config2faAuth. Resolves with when it was sent and answered, on both
+ * clocks; rejects when the answer came `windowMs` or more after sending.
+ */
 export interface UnlockInput {
   password: RedactedValue;
+  windowMs: number;
 }
 export interface UnlockOutput {
   sentAt: number;
   answeredAt: number;
+  sentAtMono: number;
+  answeredAtMono: number;
 }
 
 /** Operation actors: config and approval operations. */
@@ -163,7 +185,7 @@ export interface OperationInput {
   /** For config operations: the actor refuses to send past this wall-clock time. */
   deadline: number | null;
 }
+/** What the machine sees of a finished operation: never its result, only an audit entry. */
 export interface OperationOutput {
-  result: unknown;
   audit?: AuditEvent;
 }

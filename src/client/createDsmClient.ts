@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { checkBaseUrl } from './baseUrl.js';
-import { DsmMissingCredentialsError } from './errors/setupErrors.js';
+import { DsmMissingCredentialsError, DsmOptionsError } from './errors/setupErrors.js';
 import { DsmRequestValidationError } from './errors/validationErrors.js';
 import { toRetryPolicy } from './retry.js';
 import {
@@ -32,11 +32,62 @@ import type {
   DsmClientOptions,
 } from './types.js';
 import { utf8ToBase64 } from './utils/base64.js';
-import { describeIssue, toValidationIssues } from './utils/issues.js';
+import { describeInputIssue, toValidationIssues } from './utils/issues.js';
 
 const defaultTimeoutMs = 30_000;
 /** setTimeout's ceiling: a larger delay would fire at once. */
 const maxTimeoutMs = 2_147_483_647;
+
+const isMs = (value: unknown, min: number): boolean =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= maxTimeoutMs;
+
+function checkCredential(option: string, value: unknown): void {
+  if (value === undefined || value instanceof Secret) return;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new DsmOptionsError(option, 'a non-empty string or a Secret of one');
+  }
+}
+
+/** Every option checked before anything is built: a typed error, never a plain TypeError. */
+function checkClientOptions(options: DsmClientOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new DsmOptionsError('options', 'an object with at least { baseUrl }');
+  }
+  const { timeoutMs, retry, fetch, keepalive } = options;
+  if (timeoutMs !== undefined && (!isMs(timeoutMs, 0) || timeoutMs === 0)) {
+    throw new DsmOptionsError(
+      'timeoutMs',
+      `a finite number of milliseconds above 0, at most ${maxTimeoutMs}`,
+    );
+  }
+  if (fetch !== undefined && typeof fetch !== 'function') {
+    throw new DsmOptionsError('fetch', 'a function');
+  }
+  if (keepalive !== undefined && typeof keepalive !== 'boolean') {
+    throw new DsmOptionsError('keepalive', 'a boolean');
+  }
+  if (retry !== undefined && retry !== false) {
+    if (typeof retry === 'number') {
+      if (!isMs(retry, 0) || !Number.isInteger(retry) || retry > 100) {
+        throw new DsmOptionsError('retry', 'false, or a whole number of retries from 0 to 100');
+      }
+    } else if (typeof retry !== 'object' || retry === null) {
+      throw new DsmOptionsError('retry', 'false, a number, or { limit, backoffMs, maxBackoffMs }');
+    } else {
+      for (const field of ['limit', 'backoffMs', 'maxBackoffMs'] as const) {
+        const value = retry[field];
+        if (value !== undefined && !isMs(value, 0)) {
+          throw new DsmOptionsError(`retry.${field}`, 'a finite number, 0 or more');
+        }
+      }
+      if (retry.limit !== undefined && (!Number.isInteger(retry.limit) || retry.limit > 100)) {
+        throw new DsmOptionsError('retry.limit', 'a whole number from 0 to 100');
+      }
+    }
+  }
+  checkCredential('token', options.token);
+  checkCredential('apiKey', options.apiKey);
+}
 
 /** `AuthResponse` as this client needs it: a bearer session always carries its token. */
 const BearerAuthResponse = z.extend(AuthResponse, { access_token: z.string() });
@@ -48,11 +99,9 @@ const BearerAuthResponse = z.extend(AuthResponse, { access_token: z.string() });
  * `DsmResponseValidationError`); failures are `DsmError` subclasses, never with a secret in them.
  */
 export function createDsmClient(options: DsmClientOptions): DsmClient {
+  checkClientOptions(options);
   const baseUrl = checkBaseUrl(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  if (!(timeoutMs > 0)) {
-    throw new RangeError('timeoutMs must be a positive number of milliseconds.');
-  }
   const transport = new Transport({
     baseUrl,
     timeoutMs: Math.min(timeoutMs, maxTimeoutMs),
@@ -63,8 +112,8 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
   const token = options.token === undefined ? undefined : Secret.from(options.token);
   const apiKey = options.apiKey === undefined ? undefined : Secret.from(options.apiKey);
 
-  /** The Authorization header for a session call, and the secret it carries. */
-  function sessionAuth(operationId: string): { authorization: string; secrets: string[] } {
+  /** The Authorization header for a session call. */
+  function sessionAuth(operationId: string): { authorization: string } {
     const credential = token ?? apiKey;
     if (!credential) throw new DsmMissingCredentialsError(operationId);
     if (credential.cleared) {
@@ -74,23 +123,16 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
       );
     }
     const value = credential.reveal();
-    return { authorization: token ? `Bearer ${value}` : `Basic ${value}`, secrets: [value] };
+    return { authorization: token ? `Bearer ${value}` : `Basic ${value}` };
   }
 
   /** Sends a session (bearer or API key) operation. */
   function call<T>(
-    request: Omit<OperationRequest<T>, 'authorization' | 'secrets'> & { secrets?: string[] },
+    request: Omit<OperationRequest<T>, 'authorization'>,
     callOptions?: CallOptions,
   ): Promise<T> {
     const auth = sessionAuth(request.operationId);
-    return transport.send(
-      {
-        ...request,
-        authorization: auth.authorization,
-        secrets: [...auth.secrets, ...(request.secrets ?? [])],
-      },
-      callOptions,
-    );
+    return transport.send({ ...request, authorization: auth.authorization }, callOptions);
   }
 
   const json = <T>(schema: z.ZodMiniType<T>): Expect<T> => ({ body: 'json', schema });
@@ -107,13 +149,11 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
     async authenticate(input: AuthenticateInput, callOptions?: CallOptions): Promise<AuthResult> {
       const operationId = 'Authenticate';
       let authorization: string;
-      let secrets: string[];
       if (input !== null && typeof input === 'object' && 'apiKey' in input) {
         const { apiKey: key } = check(operationId, ApiKeyCredentials, {
           apiKey: reveal(operationId, 'apiKey', input.apiKey),
         });
         authorization = `Basic ${key}`;
-        secrets = [key];
       } else {
         const credentials = check(operationId, PasswordCredentials, {
           email: input?.email,
@@ -121,7 +161,6 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
         });
         const encoded = utf8ToBase64(`${credentials.email}:${credentials.password}`);
         authorization = `Basic ${encoded}`;
-        secrets = [credentials.password, encoded];
       }
       const response = await transport.send(
         {
@@ -129,7 +168,6 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
           method: 'post',
           path: 'sys/v1/session/auth',
           authorization,
-          secrets,
           idempotent: false,
           expect: json(BearerAuthResponse),
         },
@@ -151,7 +189,6 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
           path: 'sys/v1/session/config_2fa/auth',
           json: body,
           authorization: auth.authorization,
-          secrets: [...auth.secrets, body.password],
           idempotent: false,
           expect: { body: 'json', schema: Config2faAuthResponse, emptyOk: true },
         },
@@ -289,7 +326,6 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
           method: 'post',
           path: `sys/v1/approval_requests/${encodeURIComponent(id)}/approve`,
           json: approval,
-          secrets: approval.password === undefined ? [] : [approval.password],
           idempotent: false,
           expect: json(ApprovalRequest),
         },
@@ -341,7 +377,6 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
           method: 'post',
           path: 'sys/v1/session/auth/2fa/recovery_code',
           json: body,
-          secrets: [body.recovery_code],
           idempotent: false,
           expect: noBody,
         },
@@ -377,9 +412,9 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
 
 /** Parses `value` with `schema`, or throws `DsmRequestValidationError` (issues without values). */
 function check<T>(operationId: string, schema: z.ZodMiniType<T>, value: unknown, path?: string): T {
-  const parsed = schema.safeParse(value, { error: describeIssue });
+  const parsed = schema.safeParse(value, { error: describeInputIssue });
   if (parsed.success) return parsed.data;
-  const issues = toValidationIssues(parsed.error.issues).map((issue) => ({
+  const issues = toValidationIssues(schema, parsed.error.issues).map((issue) => ({
     ...issue,
     path: path === undefined ? issue.path : [path, ...issue.path],
   }));

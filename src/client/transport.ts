@@ -8,7 +8,6 @@ import { type RetryPolicy, retryableStatuses, retryDelay } from './retry.js';
 import type { CallOptions } from './types.js';
 import { anySignal, delay, raceAbort } from './utils/abort.js';
 import { describeIssue, toValidationIssues } from './utils/issues.js';
-import { redact, truncate } from './utils/redact.js';
 import { parseRetryAfter } from './utils/retryAfter.js';
 
 /** What an operation expects back on success. */
@@ -27,8 +26,6 @@ export interface OperationRequest<T> {
   searchParams?: Record<string, string>;
   authorization: string;
   json?: unknown;
-  /** Every secret this request carries, so that nothing DSM echoes back can leak them. */
-  secrets: readonly string[];
   /** Safe to repeat (DSM ends in the same state): retried on network errors and 408/429/5xx. */
   idempotent: boolean;
   expect: Expect<T>;
@@ -113,17 +110,18 @@ export class Transport {
       if (isRedirect(response)) {
         await response.body?.cancel().catch(() => {});
         throw new DsmHttpError(
-          { status: response.status, operationId, dsmMessage: '' },
+          { status: response.status, operationId },
           'HTTP_ERROR',
-          'The client does not follow redirects, which would resend credentials: check the base URL.',
+          'a redirect. The client does not follow redirects, which would resend credentials: check the base URL.',
         );
       }
       if (!response.ok) {
-        const text = await raceAbort(readLimitedText(response, maxErrorBodyBytes), signal);
+        const serverText = await raceAbort(readLimitedText(response, maxErrorBodyBytes), signal);
+        // DSM's text is kept behind the error's untrustedServerText(), never in its message.
         throw httpErrorFor({
           status: response.status,
           operationId,
-          dsmMessage: truncate(redact(text, request.secrets).trim()),
+          serverText,
           retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
         });
       }
@@ -132,7 +130,7 @@ export class Transport {
       if (error instanceof DsmError) throw error;
       if (options.signal?.aborted) throw new DsmAbortedError(operationId);
       if (timeout.signal.aborted) throw new DsmTimeoutError(operationId, timeoutMs);
-      throw new DsmNetworkError(operationId, this.#origin, sanitizeCause(error, request.secrets));
+      throw new DsmNetworkError(operationId, this.#origin, sanitizeCause(error));
     } finally {
       clearTimeout(timer);
     }
@@ -171,8 +169,9 @@ async function readBody<T>(request: OperationRequest<T>, response: Response): Pr
   }
   const contentType = response.headers.get('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
-    const shown = truncate(redact(contentType, request.secrets), 100) || 'none';
-    throw invalid(`expected content type application/json, got ${shown}`);
+    throw invalid(
+      `expected content type application/json, got ${contentType ? 'another' : 'none'}`,
+    );
   }
   let json: unknown;
   try {
@@ -183,10 +182,7 @@ async function readBody<T>(request: OperationRequest<T>, response: Response): Pr
   }
   const parsed = expect.schema.safeParse(json, { error: describeIssue });
   if (!parsed.success) {
-    const issues: DsmValidationIssue[] = toValidationIssues(parsed.error.issues).map((issue) => ({
-      path: issue.path,
-      message: redact(issue.message, request.secrets),
-    }));
+    const issues: DsmValidationIssue[] = toValidationIssues(expect.schema, parsed.error.issues);
     throw new DsmResponseValidationError(operationId, response.status, issues);
   }
   return parsed.data;
@@ -218,14 +214,16 @@ async function readLimitedText(response: Response, maxBytes: number): Promise<st
 }
 
 /**
- * A plain `Error` standing for a low-level failure: its message (redacted) and its `code`
- * (`ECONNREFUSED`…), without the original object, which may reference the request.
+ * A plain `Error` standing for a low-level failure: only its `code` (`ECONNREFUSED`…) when it
+ * is a plain system code, in a sentence of the library's own. The original object and its
+ * message are dropped: a message can quote what a peer sent, and the object may reference the
+ * request.
  */
-function sanitizeCause(error: unknown, secrets: readonly string[]): Error {
+function sanitizeCause(error: unknown): Error {
   const root = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = root instanceof Error ? root.message : String(root);
-  const cause = new Error(truncate(redact(message, secrets), 200));
-  const code = (root as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') Object.assign(cause, { code });
+  const raw = (root as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(raw) ? raw : undefined;
+  const cause = new Error(code ? `network failure (${code})` : 'network failure');
+  if (code) Object.assign(cause, { code });
   return cause;
 }

@@ -50,6 +50,11 @@ export interface WorkflowTestbedOptions {
 export const TESTBED_RETRY = { limit: 2, backoffMs: 100, maxBackoffMs: 1_000 };
 /** Real time a step may take to settle (the work is real I/O; time itself is fake). */
 const SETTLE_LIMIT_MS = 10_000;
+/**
+ * Real elapsed time for that limit, read before any test fakes `performance` (which a test
+ * does to move the workflow's monotonic clock with its fake timers).
+ */
+const realElapsed = globalThis.performance.now.bind(globalThis.performance);
 
 export class WorkflowTestbed {
   readonly emulator: EmulatorApp;
@@ -182,8 +187,8 @@ export class WorkflowTestbed {
         done = true;
       },
     );
-    const giveUpAt = performance.now() + SETTLE_LIMIT_MS;
-    while (performance.now() < giveUpAt) {
+    const giveUpAt = realElapsed() + SETTLE_LIMIT_MS;
+    while (realElapsed() < giveUpAt) {
       await this.#requests.idle();
       // A macrotask: the answers' promise chains and the machine's reactions run.
       await realImmediate();

@@ -9,13 +9,15 @@ import type {
 import type { Fido2AssertionResult, Fido2AttestationResult } from '../client/schemas.js';
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
-import type { Clock } from './clock.js';
+import { type Clock, monotonicOf } from './clock.js';
 import {
   SessionExpiredError,
   TwoFactorConfigLockedError,
   UnknownOperationError,
+  UnlockAnswerTooLateError,
   WrongPasswordError,
 } from './errors.js';
+import { type Outcome, toMachineFailure } from './outcome.js';
 
 /** The arguments of each operation, as the controller passes them in `OperationInput.input`. */
 export interface OperationInputs {
@@ -41,6 +43,11 @@ export interface ActorDependencies {
   clock: Clock;
   /** Whether the next terminate should outlive an unloading page. */
   keepalive: () => boolean;
+  /**
+   * Hands an operation's outcome (DSM's result, or the original error) to its caller. Only
+   * this channel carries server data: the machine, its events and the inspector see none.
+   */
+  deliver: (opId: string, outcome: Outcome) => void;
 }
 
 function isUnauthorized(error: unknown): boolean {
@@ -62,14 +69,22 @@ async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): P
 }
 
 /**
- * Failures of Config2faAuth after which DSM may have unlocked anyway: no answer, a late one,
- * an unreadable one, or a server error. A 4xx (wrong password, rate limit) means it did not.
+ * Runs one operation: its result (or original error) goes to the caller through `deliver`;
+ * the machine gets only the audit entry, or a failure whose text is the library's own.
  */
-function mayHaveUnlocked(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'NETWORK' || code === 'TIMEOUT' || code === 'INVALID_RESPONSE' || code === 'HTTP_ERROR'
-  );
+async function runOperation(
+  deps: ActorDependencies,
+  opId: string,
+  run: () => Promise<{ result: unknown; audit?: AuditEvent }>,
+): Promise<OperationOutput> {
+  try {
+    const { result, audit } = await run();
+    deps.deliver(opId, { ok: true, value: result });
+    return audit ? { audit } : {};
+  } catch (error) {
+    deps.deliver(opId, { ok: false, error });
+    throw toMachineFailure(error);
+  }
 }
 
 /**
@@ -81,128 +96,151 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
   const unlock = fromPromise<UnlockOutput, UnlockInput>(async ({ input, signal, system }) => {
     const deps = dependenciesOf(system);
     const { clock } = deps;
+    const monotonic = monotonicOf(clock);
     const password = input.password as Secret<string>;
     const sentAt = clock.now();
+    const sentAtMono = monotonic();
     try {
       await deps.client().config2faAuth({ password }, { signal });
     } catch (error) {
-      if (mayHaveUnlocked(error)) {
-        // The answer was lost, not necessarily the request: DSM may be unlocked. Terminate
-        // (best effort) so that `locked` means locked before approvals are offered again.
-        await deps
-          .client()
-          .config2faTerminate({ signal })
-          .catch(() => {});
-      }
-      if (!isUnauthorized(error)) throw error;
-      return wrongPasswordOrExpired(deps.client(), signal);
+      // A lost answer (no answer, an unreadable one, a 5xx) goes to the machine as it is: it
+      // reads the code and locks for certain, since DSM may have unlocked anyway.
+      if (!isUnauthorized(error)) throw toMachineFailure(error);
+      return wrongPasswordOrExpired(deps.client(), signal).catch((failure: unknown) => {
+        throw toMachineFailure(failure);
+      });
     } finally {
       password.clear();
     }
-    return { sentAt, answeredAt: clock.now() };
+    const answeredAt = clock.now();
+    const answeredAtMono = monotonic();
+    // Two clocks, the earlier wins: an answer that came after its window closed unlocks nothing.
+    if (answeredAt - sentAt >= input.windowMs || answeredAtMono - sentAtMono >= input.windowMs) {
+      throw new UnlockAnswerTooLateError();
+    }
+    return { sentAt, answeredAt, sentAtMono, answeredAtMono };
   });
 
   const terminate = fromPromise<void, void>(async ({ signal, system }) => {
     const deps = dependenciesOf(system);
-    await deps.client().config2faTerminate({ signal, keepalive: deps.keepalive() });
+    try {
+      await deps.client().config2faTerminate({ signal, keepalive: deps.keepalive() });
+    } catch (error) {
+      throw toMachineFailure(error);
+    }
   });
 
   const configOperation = fromPromise<OperationOutput, OperationInput>(
-    async ({ input, signal, system }) => {
-      const { clock, userId, client: currentClient } = dependenciesOf(system);
-      // Belt and braces: the guard checked the clock, and so does the request itself.
-      if (input.deadline === null || clock.now() >= input.deadline) {
-        throw new TwoFactorConfigLockedError(
-          'The 2FA configuration window has ended. Unlock it again.',
-        );
-      }
-      const client = currentClient();
-      const at = () => clock.now();
-      switch (input.kind) {
-        case 'newDeviceChallenge':
-          return { result: await client.mfaNewChallenge({ signal }) };
-        case 'addDevice': {
-          const { name, attestationResult } = input.input as OperationInputs['addDevice'];
-          const user = await client.updateUser(
-            userId,
-            { add_mfa_devices: [{ name, attestationResult }] },
-            { signal },
-          );
-          return { result: user, audit: { type: 'deviceAdded', name, at: at() } };
-        }
-        case 'removeDevice': {
-          const { name } = input.input as OperationInputs['removeDevice'];
-          const user = await client.updateUser(userId, { del_mfa_devices: [{ name }] }, { signal });
-          return { result: user, audit: { type: 'deviceRemoved', name, at: at() } };
-        }
-        case 'renameDevice': {
-          const { oldName, newName } = input.input as OperationInputs['renameDevice'];
-          const user = await client.updateUser(
-            userId,
-            { rename_mfa_devices: [{ old_name: oldName, new_name: newName }] },
-            { signal },
-          );
-          const audit: AuditEvent = { type: 'deviceRenamed', oldName, newName, at: at() };
-          return { result: user, audit };
-        }
-        case 'generateRecoveryCodes': {
-          const { recovery_codes } = await client.generateRecoveryCodes({ signal });
-          return {
-            // Recovery codes are credentials: wrapped, they never show in the inspector.
-            result: new Secret<readonly string[]>(recovery_codes),
-            audit: { type: 'recoveryCodesRegenerated', count: recovery_codes.length, at: at() },
-          };
-        }
-        default:
-          throw new UnknownOperationError(String(input.kind));
-      }
+    ({ input, signal, system }) => {
+      const deps = dependenciesOf(system);
+      return runOperation(deps, input.opId, () => runConfigOperation(input, signal, deps));
     },
   );
 
   const approvalOperation = fromPromise<OperationOutput, OperationInput>(
-    async ({ input, signal, system }) => {
-      const client = dependenciesOf(system).client();
-      switch (input.kind) {
-        case 'approvalChallenge': {
-          const { requestId } = input.input as OperationInputs['approvalChallenge'];
-          return { result: await client.mfaChallenge(requestId, { signal }) };
-        }
-        case 'approve': {
-          const args = input.input as OperationInputs['approve'];
-          const password: SecretInput | undefined = args.password;
-          try {
-            const result = await client.approveRequest(
-              args.requestId,
-              {
-                ...(args.fido2AuthRequest ? { fido2_auth_request: args.fido2AuthRequest } : {}),
-                ...(password ? { password } : {}),
-                ...(args.body !== undefined ? { body: args.body } : {}),
-              },
-              { signal },
-            );
-            return { result };
-          } catch (error) {
-            // A 401 to a request carrying the password is as ambiguous as on Config2faAuth.
-            if (password && isUnauthorized(error)) return wrongPasswordOrExpired(client, signal);
-            throw error;
-          } finally {
-            args.password?.clear();
-          }
-        }
-        case 'deny': {
-          const { requestId, reason } = input.input as OperationInputs['deny'];
-          const result = await client.denyRequest(
-            requestId,
-            reason === undefined ? {} : { reason },
-            { signal },
-          );
-          return { result };
-        }
-        default:
-          throw new UnknownOperationError(String(input.kind));
-      }
+    ({ input, signal, system }) => {
+      const deps = dependenciesOf(system);
+      return runOperation(deps, input.opId, () => runApprovalOperation(input, signal, deps));
     },
   );
 
   return { unlock, terminate, configOperation, approvalOperation };
+}
+
+async function runConfigOperation(
+  input: OperationInput,
+  signal: AbortSignal,
+  deps: ActorDependencies,
+): Promise<{ result: unknown; audit?: AuditEvent }> {
+  const { clock, userId } = deps;
+  // Belt and braces: the guard checked the clock, and so does the request itself.
+  if (input.deadline === null || clock.now() >= input.deadline) {
+    throw new TwoFactorConfigLockedError(
+      'The 2FA configuration window has ended. Unlock it again.',
+    );
+  }
+  const client = deps.client();
+  const at = () => clock.now();
+  switch (input.kind) {
+    case 'newDeviceChallenge':
+      return { result: await client.mfaNewChallenge({ signal }) };
+    case 'addDevice': {
+      const { name, attestationResult } = input.input as OperationInputs['addDevice'];
+      const user = await client.updateUser(
+        userId,
+        { add_mfa_devices: [{ name, attestationResult }] },
+        { signal },
+      );
+      return { result: user, audit: { type: 'deviceAdded', name, at: at() } };
+    }
+    case 'removeDevice': {
+      const { name } = input.input as OperationInputs['removeDevice'];
+      const user = await client.updateUser(userId, { del_mfa_devices: [{ name }] }, { signal });
+      return { result: user, audit: { type: 'deviceRemoved', name, at: at() } };
+    }
+    case 'renameDevice': {
+      const { oldName, newName } = input.input as OperationInputs['renameDevice'];
+      const user = await client.updateUser(
+        userId,
+        { rename_mfa_devices: [{ old_name: oldName, new_name: newName }] },
+        { signal },
+      );
+      return { result: user, audit: { type: 'deviceRenamed', oldName, newName, at: at() } };
+    }
+    case 'generateRecoveryCodes': {
+      const { recovery_codes } = await client.generateRecoveryCodes({ signal });
+      return {
+        // Recovery codes are credentials: the caller gets them wrapped until it reveals them.
+        result: new Secret<readonly string[]>(recovery_codes),
+        audit: { type: 'recoveryCodesRegenerated', count: recovery_codes.length, at: at() },
+      };
+    }
+    default:
+      throw new UnknownOperationError(String(input.kind));
+  }
+}
+
+async function runApprovalOperation(
+  input: OperationInput,
+  signal: AbortSignal,
+  deps: ActorDependencies,
+): Promise<{ result: unknown }> {
+  const client = deps.client();
+  switch (input.kind) {
+    case 'approvalChallenge': {
+      const { requestId } = input.input as OperationInputs['approvalChallenge'];
+      return { result: await client.mfaChallenge(requestId, { signal }) };
+    }
+    case 'approve': {
+      const args = input.input as OperationInputs['approve'];
+      const password: SecretInput | undefined = args.password;
+      try {
+        const result = await client.approveRequest(
+          args.requestId,
+          {
+            ...(args.fido2AuthRequest ? { fido2_auth_request: args.fido2AuthRequest } : {}),
+            ...(password ? { password } : {}),
+            ...(args.body !== undefined ? { body: args.body } : {}),
+          },
+          { signal },
+        );
+        return { result };
+      } catch (error) {
+        // A 401 to a request carrying the password is as ambiguous as on Config2faAuth.
+        if (password && isUnauthorized(error)) return wrongPasswordOrExpired(client, signal);
+        throw error;
+      } finally {
+        args.password?.clear();
+      }
+    }
+    case 'deny': {
+      const { requestId, reason } = input.input as OperationInputs['deny'];
+      const result = await client.denyRequest(requestId, reason === undefined ? {} : { reason }, {
+        signal,
+      });
+      return { result };
+    }
+    default:
+      throw new UnknownOperationError(String(input.kind));
+  }
 }

@@ -1,9 +1,16 @@
 /**
- * The clock the workflow runs on: wall-clock time for the deadline, and timers for XState's
- * delayed transitions. Injectable so tests simulate ten minutes without waiting.
+ * The clocks a controller runs on: the wall clock for deadlines that cross a restart, a
+ * monotonic clock for deadlines inside one process, and timers for XState's delayed
+ * transitions. Injectable so tests simulate ten minutes, and step each clock alone.
  */
 export interface Clock {
+  /** Wall-clock ms since the epoch. May step (NTP, a user setting the time). */
   now(): number;
+  /**
+   * A monotonic reading in ms (`performance.now()`): never steps, may pause while the machine
+   * sleeps. Optional for custom clocks; without it the wall clock stands in for it.
+   */
+  monotonic?(): number;
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
 }
@@ -11,6 +18,45 @@ export interface Clock {
 /** The system clock. Reads the globals at call time, so fake timers installed later apply. */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => globalThis.performance.now(),
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
 };
+
+/** The monotonic reading of a clock, or its wall clock when it has none. */
+export function monotonicOf(clock: Clock): () => number {
+  return clock.monotonic ? () => clock.monotonic!() : () => clock.now();
+}
+
+/** `setTimeout`'s ceiling: a larger (or non-finite) delay would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+interface LongTimer {
+  inner: unknown;
+}
+
+/**
+ * The clock with every delay clamped to `setTimeout`'s ceiling and re-armed until it has run
+ * its full length: a `Retry-After` of 34 days, or of 400 digits, waits, never fires at once.
+ */
+export function withLongTimers(clock: Clock): Clock {
+  return {
+    now: () => clock.now(),
+    ...(clock.monotonic && { monotonic: () => clock.monotonic!() }),
+    setTimeout(callback, ms) {
+      const timer: LongTimer = { inner: undefined };
+      let left = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+      const arm = () => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        left -= step;
+        timer.inner = clock.setTimeout(left > 0 ? arm : callback, step);
+      };
+      arm();
+      return timer;
+    },
+    clearTimeout(id) {
+      if (id && typeof id === 'object' && 'inner' in id)
+        clock.clearTimeout((id as LongTimer).inner);
+    },
+  };
+}

@@ -27,13 +27,14 @@ import type {
 } from '../client/schemas.js';
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
+import type { SnapshotKeys } from '../persistence/seal.js';
 import {
   type ActorDependencies,
   createTwoFactorConfigActors,
   type OperationInputs,
 } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, MAX_TIMER_MS, monotonicOf, systemClock, withLongTimers } from './clock.js';
 import {
   InvalidInputError,
   InvalidSnapshotError,
@@ -47,7 +48,8 @@ import {
   WorkflowDisposedError,
 } from './errors.js';
 import { machinesPerClock } from './machinesPerClock.js';
-import { fromPersisted, type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
+import type { Outcome } from './outcome.js';
+import { type PersistedTwoFactorConfig, restoreFromOptions, toPersisted } from './persistence.js';
 import { subscribeToView, topStateName, waitForSnapshot } from './snapshots.js';
 
 export interface TwoFactorConfigOptions {
@@ -72,6 +74,13 @@ export interface TwoFactorConfigOptions {
   lockBeforeApproval?: boolean;
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedTwoFactorConfig | string;
+  /**
+   * Signs `persist()`'s snapshots (HMAC-SHA-256) and refuses, on restore, any snapshot not
+   * signed with it: altered, forged, unsigned, or another user's. At least 32 bytes (a string
+   * counts its UTF-8 bytes); a list rotates keys (signs with the first, accepts any). Default:
+   * none, and a stored snapshot is trusted as far as its storage is. See SECURITY.md.
+   */
+  snapshotKey?: SnapshotKeys;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** The clock for the deadline and timers. Default: the system clock. */
@@ -115,7 +124,9 @@ const actors = createTwoFactorConfigActors((system) => {
 });
 // Shared by every idle workflow's queue: a settled promise never changes.
 const idleQueue: Promise<unknown> = Promise.resolve();
-const machineFor = machinesPerClock((now) => createTwoFactorConfigMachine(now).provide({ actors }));
+const machineFor = machinesPerClock((now, monotonic) =>
+  createTwoFactorConfigMachine(now, monotonic).provide({ actors }),
+);
 
 export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
   return topStateName<TwoFactorConfigStateName>(snapshot.value);
@@ -164,8 +175,31 @@ const EXTERNAL_EVENTS = new Set([
   'operation',
   'checkDeadline',
   'sessionRenewed',
+  'sessionEnded',
   'dispose',
 ]);
+
+/** An operation's caller, waiting for the outcome its actor hands over. */
+interface Waiter {
+  outcome: Outcome | null;
+}
+
+function checkMs(name: string, value: number | undefined, { positive = false } = {}): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (positive && value === 0)
+  ) {
+    throw new InvalidInputError(
+      `${name} must be a finite number of milliseconds, ${positive ? 'more than 0' : '0 or more'}.`,
+    );
+  }
+  if (value > MAX_TIMER_MS) {
+    throw new InvalidInputError(`${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days).`);
+  }
+}
 
 /**
  * Why a raw `actor.send` event must not reach the machine, or null. XState stops the actor
@@ -210,6 +244,8 @@ export class TwoFactorConfig {
   #keepalive = false;
   #disposing: Promise<void> | null = null;
   #detachBrowser: (() => void) | null = null;
+  /** Callers waiting for an operation's outcome, by operation id. */
+  readonly #waiters = new Map<string, Waiter>();
 
   static {
     dependenciesOf = (workflow) => ({
@@ -217,6 +253,10 @@ export class TwoFactorConfig {
       userId: workflow.userId,
       clock: workflow.#clock,
       keepalive: () => workflow.#keepalive,
+      deliver: (opId, outcome) => {
+        const waiter = workflow.#waiters.get(opId);
+        if (waiter) waiter.outcome = outcome;
+      },
     });
   }
 
@@ -228,16 +268,18 @@ export class TwoFactorConfig {
     this.#options = options;
     this.#client = options.client;
     this.#clock = options.clock ?? systemClock;
-    const restore =
-      options.snapshot === undefined ? null : fromPersisted(options.snapshot, this.userId);
-    for (const [name, value] of Object.entries({
-      autoLockMs: options.autoLockMs,
-      safetyMarginMs: options.safetyMarginMs,
-      expiringWarningMs: options.expiringWarningMs,
-    })) {
-      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-        throw new InvalidInputError(`${name} must be a finite number of milliseconds, 0 or more.`);
-      }
+    checkClock(this.#clock);
+    const restore = restoreFromOptions(options, this.userId);
+    checkMs('autoLockMs', options.autoLockMs, { positive: true });
+    checkMs('safetyMarginMs', options.safetyMarginMs);
+    checkMs('expiringWarningMs', options.expiringWarningMs);
+    checkMs('terminateRetryBaseMs', options.terminateRetryBaseMs, { positive: true });
+    checkMs('disposeTimeoutMs', options.disposeTimeoutMs);
+    if (
+      options.onPasswordRequired !== undefined &&
+      typeof options.onPasswordRequired !== 'function'
+    ) {
+      throw new InvalidInputError('onPasswordRequired must be a function.');
     }
     if ((options.safetyMarginMs ?? 5_000) >= (options.autoLockMs ?? 600_000)) {
       throw new InvalidInputError('safetyMarginMs must be smaller than autoLockMs.');
@@ -264,7 +306,8 @@ export class TwoFactorConfig {
         }),
         restore,
       },
-      clock: this.#clock,
+      // Every delay is clamped to setTimeout's ceiling and re-armed, never fired early.
+      clock: withLongTimers(this.#clock),
       ...(options.inspect !== undefined && { inspect: options.inspect }),
     });
     dependencies.set(this.actor.system, this);
@@ -288,9 +331,16 @@ export class TwoFactorConfig {
     return stateNameOf(this.actor.getSnapshot());
   }
 
-  /** Wall-clock ms at which the configuration locks, while unlocked; otherwise null. */
+  /**
+   * Wall-clock ms at which the configuration locks, while unlocked; otherwise null. Two clocks,
+   * the earlier wins: a wall clock stepped back does not move it later.
+   */
   get deadline(): number | null {
-    return this.state === 'unlocked' ? this.actor.getSnapshot().context.deadline : null;
+    if (this.state !== 'unlocked') return null;
+    const { deadline, monoDeadline } = this.actor.getSnapshot().context;
+    if (deadline === null || monoDeadline === null) return deadline;
+    const now = this.#clock.now();
+    return Math.min(deadline, now + (monoDeadline - monotonicOf(this.#clock)()));
   }
 
   /** Milliseconds until the auto-lock (0 when not unlocked). */
@@ -423,11 +473,37 @@ export class TwoFactorConfig {
     this.actor.send({ type: 'checkDeadline' });
   }
 
-  /** Hands the workflow a new DSM session (after `sessionExpired`, or a refreshed token). */
+  /**
+   * Hands the workflow a new DSM session (after `sessionExpired`, or a new sign-in). DSM's
+   * unlock belongs to a session, so a new session ends the unlocked window: an unlocked,
+   * unlocking or locking workflow goes to `locked` (reason `session`), and the terminate owed
+   * to the old session goes out with the old session's token, never with the new one.
+   */
   resumeSession(client: DsmClient): void {
     this.#assertAlive();
-    this.#client = client;
+    if (!client || typeof client.config2faTerminate !== 'function') {
+      throw new InvalidInputError('resumeSession needs a DSM client.');
+    }
+    if (client !== this.#client) {
+      const old = this.#client;
+      const owedTerminate = ['unlocking', 'unlocked', 'locking'].includes(this.state);
+      if (owedTerminate) this.actor.send({ type: 'sessionEnded' });
+      this.#client = client;
+      // Best effort, with the old session's own token; DSM locks it by itself at its deadline.
+      if (owedTerminate) old.config2faTerminate({ keepalive: this.#keepalive }).catch(() => {});
+    }
     if (this.state === 'sessionExpired') this.actor.send({ type: 'sessionRenewed' });
+  }
+
+  /**
+   * Tells the workflow its DSM session has ended (signed out, the app's idle timeout): the
+   * unlock ended with it, so an unlocked, unlocking or locking workflow goes to `locked`
+   * (reason `session`) without a request (a terminated session has nothing to lock).
+   * `createSignIn` calls this for every workflow attached to it.
+   */
+  endSession(): void {
+    if (this.#disposing || this.actor.getSnapshot().status !== 'active') return;
+    this.actor.send({ type: 'sessionEnded' });
   }
 
   /** Calls `listener` with the current view now and after every change. */
@@ -452,7 +528,13 @@ export class TwoFactorConfig {
   /** A JSON-safe snapshot with no secret in it, for `createTwoFactorConfig({ snapshot })`. */
   persist(): PersistedTwoFactorConfig {
     const snapshot = this.actor.getSnapshot();
-    return toPersisted(this.userId, stateNameOf(snapshot), snapshot.context, this.#clock.now());
+    return toPersisted(
+      this.userId,
+      stateNameOf(snapshot),
+      snapshot.context,
+      this.#clock.now(),
+      this.#options.snapshotKey,
+    );
   }
 
   /**
@@ -524,22 +606,32 @@ export class TwoFactorConfig {
         await this.lock();
       }
       const opId = `op-${++this.#opSeq}`;
-      return this.#sendAndAwait<unknown>(
-        () => this.actor.send({ type: 'operation', opId, operation: { kind, input } }),
-        (settle) => [
-          this.actor.on('operationSucceeded', (event) => {
-            if (event.opId === opId) settle.resolve(event.output);
-          }),
-          this.actor.on('operationFailed', (event) => {
-            if (event.opId === opId) settle.reject(event.error);
-          }),
-          this.actor.on('operationRefused', (event) => {
-            if (event.opId === opId) settle.reject(refusalError(event.code, event.kind));
-          }),
-        ],
-        (snapshot) => snapshot.context.currentOperation?.opId === opId,
-        kind,
-      );
+      // The result travels from the actor to this caller only; the events say which outcome.
+      const waiter: Waiter = { outcome: null };
+      this.#waiters.set(opId, waiter);
+      try {
+        return await this.#sendAndAwait<unknown>(
+          () => this.actor.send({ type: 'operation', opId, operation: { kind, input } }),
+          (settle) => [
+            this.actor.on('operationSucceeded', (event) => {
+              if (event.opId !== opId) return;
+              if (waiter.outcome?.ok) settle.resolve(waiter.outcome.value);
+              else settle.reject(new OperationInterruptedError(kind));
+            }),
+            this.actor.on('operationFailed', (event) => {
+              if (event.opId !== opId) return;
+              settle.reject(waiter.outcome?.ok === false ? waiter.outcome.error : event.error);
+            }),
+            this.actor.on('operationRefused', (event) => {
+              if (event.opId === opId) settle.reject(refusalError(event.code, event.kind));
+            }),
+          ],
+          (snapshot) => snapshot.context.currentOperation?.opId === opId,
+          kind,
+        );
+      } finally {
+        this.#waiters.delete(opId);
+      }
     });
   }
 
@@ -611,6 +703,21 @@ export class TwoFactorConfig {
       stopped: () => new WorkflowDisposedError(),
       timedOut: () => new OperationInterruptedError('wait'),
     });
+  }
+}
+
+function checkClock(clock: Clock): void {
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function' ||
+    (clock.monotonic !== undefined && typeof clock.monotonic !== 'function')
+  ) {
+    throw new InvalidInputError(
+      'clock must have now(), setTimeout() and clearTimeout() (and optionally monotonic()).',
+    );
   }
 }
 

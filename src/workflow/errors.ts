@@ -12,7 +12,9 @@ export type TwoFactorConfigErrorCode =
   | 'DISPOSED'
   | 'INVALID_INPUT'
   | 'INVALID_SNAPSHOT'
-  | 'PASSWORD_NOT_PROVIDED';
+  | 'PASSWORD_NOT_PROVIDED'
+  | 'UNLOCK_TOO_LATE'
+  | 'UNEXPECTED';
 
 /** Base class of the workflow's errors: a stable `code`, a message a person can act on. */
 export class TwoFactorConfigError extends Error {
@@ -141,5 +143,35 @@ export class PasswordNotProvidedError extends TwoFactorConfigError {
   constructor() {
     super('PASSWORD_NOT_PROVIDED', 'No password was given, so the configuration stays locked.');
     this.name = 'PasswordNotProvidedError';
+  }
+}
+
+/**
+ * Thrown by `unlock` when DSM's answer arrived after the window it opens would already have
+ * closed (a suspend in flight, a slow server, a short window). The workflow does not unlock: it
+ * terminates, or waits out DSM's own deadline, and then reports `locked` (reason `lostAnswer`).
+ */
+export class UnlockAnswerTooLateError extends TwoFactorConfigError {
+  constructor() {
+    super(
+      'UNLOCK_TOO_LATE',
+      "DSM's answer to the unlock came after its window had closed, so the configuration is being locked again. Unlock again.",
+    );
+    this.name = 'UnlockAnswerTooLateError';
+  }
+}
+
+/**
+ * Stands in for a failure that is not one of the library's errors (a bug, a foreign throw)
+ * wherever the workflow's state, events or inspector could see it: their text is the
+ * library's own. The caller's promise still receives the original error.
+ */
+export class UnexpectedFailureError extends TwoFactorConfigError {
+  constructor() {
+    super(
+      'UNEXPECTED',
+      'The request failed in an unexpected way; see the error the call rejected with.',
+    );
+    this.name = 'UnexpectedFailureError';
   }
 }

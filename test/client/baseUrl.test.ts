@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createDsmClient, InsecureBaseUrlError, isDsmError } from '../../src/client/index.js';
+import {
+  createDsmClient,
+  DsmOptionsError,
+  InsecureBaseUrlError,
+  isDsmError,
+} from '../../src/client/index.js';
 
 describe('baseUrl', () => {
   it.each([
@@ -62,10 +67,35 @@ describe('baseUrl', () => {
     expect(session.hasCredentials).toBe(true);
   });
 
-  it('refuses a non-positive timeout', () => {
-    expect(() => createDsmClient({ baseUrl: 'https://dsm.example', timeoutMs: 0 })).toThrow(
-      RangeError,
-    );
+  it('refuses every bad option with a typed INVALID_OPTIONS error', () => {
+    const bad: Array<[string, Record<string, unknown>]> = [
+      ['timeoutMs', { timeoutMs: 0 }],
+      ['timeoutMs', { timeoutMs: -1 }],
+      ['timeoutMs', { timeoutMs: Number.NaN }],
+      ['timeoutMs', { timeoutMs: Number.POSITIVE_INFINITY }],
+      ['timeoutMs', { timeoutMs: 2 ** 31 }],
+      ['timeoutMs', { timeoutMs: '30' }],
+      ['retry', { retry: -1 }],
+      ['retry', { retry: 1.5 }],
+      ['retry', { retry: 'twice' }],
+      ['retry.backoffMs', { retry: { backoffMs: -5 } }],
+      ['retry.maxBackoffMs', { retry: { maxBackoffMs: Number.NaN } }],
+      ['retry.limit', { retry: { limit: 2.5 } }],
+      ['fetch', { fetch: 'fetch' }],
+      ['keepalive', { keepalive: 'yes' }],
+      ['token', { token: '' }],
+      ['apiKey', { apiKey: 42 }],
+    ];
+    for (const [option, extra] of bad) {
+      const error = catchError(() =>
+        createDsmClient({ baseUrl: 'https://dsm.example', ...extra } as never),
+      );
+      expect(error).toBeInstanceOf(DsmOptionsError);
+      expect(error).toMatchObject({ code: 'INVALID_OPTIONS', option });
+    }
+    expect(catchError(() => createDsmClient(undefined as never))).toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
   });
 });
 

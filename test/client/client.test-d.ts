@@ -133,11 +133,12 @@ test('errors', () => {
   if (error instanceof DsmHttpError) {
     expectTypeOf(error.status).toEqualTypeOf<number>();
     expectTypeOf(error.operationId).toEqualTypeOf<string>();
-    expectTypeOf(error.dsmMessage).toEqualTypeOf<string>();
+    expectTypeOf(error.untrustedServerText()).toEqualTypeOf<string>();
   }
   // @ts-expect-error: not a code
   isDsmError(error, 'WRONG_PASSWORD');
   expectTypeOf<DsmErrorCode>().toEqualTypeOf<
+    | 'INVALID_OPTIONS'
     | 'HTTP_ERROR'
     | 'BAD_REQUEST'
     | 'UNAUTHORIZED'

@@ -3,6 +3,7 @@ import {
   createDsmClient,
   type DsmClient,
   DsmForbiddenError,
+  type DsmHttpError,
   DsmUnauthorizedError,
   isDsmError,
   Secret,
@@ -86,16 +87,14 @@ describe('against the emulator, over loopback', () => {
 
   it('tells a wrong unlock password (session alive) from an expired session with refresh', async () => {
     const { client, token } = await signIn();
-    await expect(client.config2faAuth({ password: 'not it' })).rejects.toMatchObject({
-      code: 'UNAUTHORIZED',
-      dsmMessage: 'Invalid password.',
-    });
+    const refused = await client.config2faAuth({ password: 'not it' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((refused as DsmHttpError).untrustedServerText()).toBe('Invalid password.');
     await expect(client.refresh()).resolves.toBeUndefined();
     emulator.expireSession(token);
-    await expect(client.refresh()).rejects.toMatchObject({
-      code: 'UNAUTHORIZED',
-      dsmMessage: 'Session expired or invalid.',
-    });
+    const expired = await client.refresh().catch((e: unknown) => e);
+    expect(expired).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((expired as DsmHttpError).untrustedServerText()).toBe('Session expired or invalid.');
   });
 
   it('rate-limits wrong unlock passwords with 429 and Retry-After', async () => {
@@ -110,7 +109,10 @@ describe('against the emulator, over loopback', () => {
     expect(codes).toEqual([...Array(5).fill('UNAUTHORIZED'), 'RATE_LIMITED']);
     const error = await client.config2faAuth({ password }).catch((e: unknown) => e);
     expect(isDsmError(error, 'RATE_LIMITED') && error.retryAfterMs).toBeGreaterThan(0);
-    expect((error as Error).message).toContain('Too many failed password attempts.');
+    expect((error as DsmHttpError).untrustedServerText()).toContain(
+      'Too many failed password attempts.',
+    );
+    expect((error as Error).message).toContain('too many attempts');
   });
 
   it('refuses recovery codes while locked (403 configLocked) and issues them while unlocked', async () => {

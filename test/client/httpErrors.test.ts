@@ -60,10 +60,12 @@ describe('each status becomes its error class', () => {
       name: ErrorClass.name,
       status,
       operationId: 'Config2faAuth',
-      dsmMessage: `DSM says ${status}.`,
     });
+    expect((error as DsmHttpError).untrustedServerText()).toBe(`DSM says ${status}.`);
     expect(error.message).toContain('Config2faAuth');
-    expect(error.message).toContain(`DSM says ${status}`);
+    expect(error.message).toContain(`HTTP ${status}`);
+    // DSM's text is the app's to show, never the library's message.
+    expect(error.message).not.toContain('DSM says');
     expect(isDsmError(error, code)).toBe(true);
     expect(error.toJSON()).toMatchObject({
       name: ErrorClass.name,
@@ -73,18 +75,19 @@ describe('each status becomes its error class', () => {
     });
   });
 
-  it('keeps an empty DSM body as an empty dsmMessage', async () => {
+  it('keeps an empty DSM body as empty server text', async () => {
     server.handle((_req, res) => reply(res, 404));
-    const error = await failure(() => client.getUser(userId));
-    expect(error).toMatchObject({ code: 'NOT_FOUND', dsmMessage: '' });
-    expect(error.message).toContain('with no message');
+    const error = (await failure(() => client.getUser(userId))) as DsmHttpError;
+    expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(error.untrustedServerText()).toBe('');
   });
 
-  it('cuts a long DSM body to about 500 characters', async () => {
+  it('reads at most 16 KiB of a long DSM body, and none of it reaches the message', async () => {
     server.handle((_req, res) => reply(res, 400, 'x'.repeat(100_000)));
     const error = (await failure(() => client.getUser(userId))) as DsmHttpError;
-    expect(error.dsmMessage.length).toBeLessThanOrEqual(501);
-    expect(error.message.length).toBeLessThan(700);
+    expect(error.untrustedServerText().length).toBe(16 * 1024);
+    expect(error.message).not.toContain('xxx');
+    expect(error.message.length).toBeLessThan(200);
   });
 });
 
@@ -115,7 +118,8 @@ describe('401 texts', () => {
   it.each(['Invalid password.', 'Session expired or invalid.'])('%s', async (text) => {
     server.handle((_req, res) => reply(res, 401, text));
     const error = await failure(() => client.config2faAuth({ password: 'pw' }));
-    expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401, dsmMessage: text });
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
+    expect((error as DsmHttpError).untrustedServerText()).toBe(text);
   });
 });
 
@@ -126,7 +130,8 @@ describe('429 and Retry-After', () => {
     server.handle((_req, res) => reply(res, 429, rateLimited, { 'retry-after': '120' }));
     const error = await failure(() => client.config2faAuth({ password: 'pw' }));
     expect(error).toBeInstanceOf(DsmRateLimitedError);
-    expect(error).toMatchObject({ retryAfterMs: 120_000, dsmMessage: rateLimited });
+    expect(error).toMatchObject({ retryAfterMs: 120_000 });
+    expect((error as DsmHttpError).untrustedServerText()).toBe(rateLimited);
     expect(error.message).toContain('Try again in 120 s.');
     expect(error.toJSON()).toMatchObject({ retryAfterMs: 120_000 });
   });

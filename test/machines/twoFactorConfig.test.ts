@@ -29,12 +29,15 @@ function harness(options: { autoLockMs?: number; safetyMarginMs?: number } = {})
   const calls: string[] = [];
   const script = {
     unlock: (): Promise<UnlockOutput> =>
-      Promise.resolve({ sentAt: Date.now(), answeredAt: Date.now() }),
+      Promise.resolve({
+        sentAt: Date.now(),
+        answeredAt: Date.now(),
+        sentAtMono: Date.now(),
+        answeredAtMono: Date.now(),
+      }),
     terminate: (): Promise<void> => Promise.resolve(),
-    configOperation: (input: OperationInput): Promise<OperationOutput> =>
-      Promise.resolve({ result: input.kind }),
-    approvalOperation: (input: OperationInput): Promise<OperationOutput> =>
-      Promise.resolve({ result: input.kind }),
+    configOperation: (_input: OperationInput): Promise<OperationOutput> => Promise.resolve({}),
+    approvalOperation: (_input: OperationInput): Promise<OperationOutput> => Promise.resolve({}),
   };
   const machine = createTwoFactorConfigMachine(() => Date.now()).provide({
     actors: {

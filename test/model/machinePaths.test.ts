@@ -21,7 +21,7 @@ const name = (path: Path) =>
     .join(' → ') || '(initial state)';
 
 // Generated before the tests are collected, under a fake clock of their own.
-vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
 const suites = machineInputs.map(({ name: from, input, events }) => ({
   from,
   input,
@@ -38,7 +38,7 @@ vi.useRealTimers();
 
 describe('twoFactorConfigMachine replays the paths generated from it', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => vi.useRealTimers());
   afterAll(() => console.log(coverage.format()));

@@ -33,7 +33,7 @@ const options = {
 
 describe('signInMachine replays the paths generated from it', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => vi.useRealTimers());
   afterAll(() => console.log(coverage.format()));

@@ -18,7 +18,7 @@ const path = process.env.FC_PATH;
 
 describe('invariants under random actions, time and faults', () => {
   beforeAll(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterAll(() => vi.useRealTimers());
 

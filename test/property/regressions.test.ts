@@ -10,7 +10,7 @@ import type { Scenario } from '../support/modelPropertySteps.js';
 
 describe('property counterexamples, replayed', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => vi.useRealTimers());
 

@@ -442,7 +442,7 @@ describe('sign-in controller against the emulator, under random actions, time an
     await signIn.dispose();
     const device = emulator.state.userByEmail(DEMO_USER.email)!.devices[0]!;
     template = { device, authenticator };
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterAll(() => vi.useRealTimers());
 

@@ -24,7 +24,11 @@ describe('regressions found by the fault matrix and the fuzzing', () => {
       phase: 'after',
       match: { operationId: 'Config2faAuth' },
     });
+    const locked = new Promise((resolve) => h.workflow.on('locked', resolve));
     await expect(h.workflow.unlock(PASSWORD)).rejects.toMatchObject({ code: 'NETWORK' });
+    // A lost answer is unknown, never "no": `locked` only once DSM is certainly locked.
+    expect(h.workflow.state).toBe('locking');
+    await expect(locked).resolves.toEqual({ type: 'locked', reason: 'lostAnswer' });
     expect(h.workflow.state).toBe('locked');
     expect(h.requestCount('Config2faTerminate')).toBe(1);
     expect(h.serverUnlocked()).toBe(false);

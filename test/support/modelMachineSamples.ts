@@ -35,19 +35,21 @@ export const machineSampleEvents: readonly AnyEventObject[] = [
   { type: 'checkDeadline' },
   { type: 'checkDeadline', at: 'deadline' },
   { type: 'sessionRenewed' },
+  { type: 'sessionEnded' },
   operation('generateRecoveryCodes'),
   operation('generateRecoveryCodes', 'deadline'),
   operation('approve'),
   operation('notAnOperation'),
-  done('config2faAuth', { sentAt: T0, answeredAt: T0 }),
+  done('config2faAuth', { sentAt: T0, answeredAt: T0, sentAtMono: T0, answeredAtMono: T0 }),
   error('config2faAuth', failure('SESSION_EXPIRED')),
   error('config2faAuth', failure('WRONG_PASSWORD')),
-  done('configOperation', { result: 'done' }),
-  done('configOperation', { result: 'done', audit: { type: 'deviceAdded', name: 'key', at: T0 } }),
+  error('config2faAuth', failure('NETWORK')),
+  done('configOperation', {}),
+  done('configOperation', { audit: { type: 'deviceAdded', name: 'key', at: T0 } }),
   error('configOperation', failure('FORBIDDEN', { reason: 'configLocked' })),
   error('configOperation', failure('UNAUTHORIZED')),
   error('configOperation', failure('HTTP_ERROR')),
-  done('approvalOperation', { result: 'done' }),
+  done('approvalOperation', {}),
   error('approvalOperation', failure('FORBIDDEN', { reason: 'configUnlocked' })),
   error('approvalOperation', failure('SESSION_EXPIRED')),
   error('approvalOperation', failure('NETWORK')),
@@ -139,6 +141,14 @@ export const machineSampleOptions: Options = {
   // The unlock's send and answer times are now, wherever the path has taken the clock.
   resolveEvent: (event) =>
     event.type === 'xstate.done.actor.config2faAuth'
-      ? { ...event, output: { sentAt: Date.now(), answeredAt: Date.now() } }
+      ? {
+          ...event,
+          output: {
+            sentAt: Date.now(),
+            answeredAt: Date.now(),
+            sentAtMono: Date.now(),
+            answeredAtMono: Date.now(),
+          },
+        }
       : event,
 };

@@ -19,7 +19,7 @@ import {
 
 /** Fake time for the workflow and the emulator together; sockets and I/O stay real. */
 export function useFakeClock(now = Date.UTC(2026, 10, 23, 9, 0, 0)) {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'], now });
 }
 
 export interface WorkflowHarness {

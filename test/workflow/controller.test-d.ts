@@ -46,7 +46,13 @@ describe('public types of the workflow', () => {
 
   it('accepts only the machine events on the raw actor', () => {
     expectTypeOf<TwoFactorConfigEvent['type']>().toEqualTypeOf<
-      'unlock' | 'lock' | 'operation' | 'checkDeadline' | 'sessionRenewed' | 'dispose'
+      | 'unlock'
+      | 'lock'
+      | 'operation'
+      | 'checkDeadline'
+      | 'sessionRenewed'
+      | 'sessionEnded'
+      | 'dispose'
     >();
     // @ts-expect-error: not an event of the machine
     workflow.actor.send({ type: 'unlockNow' });

@@ -14,7 +14,8 @@ export type DsmErrorCode =
   | 'INVALID_RESPONSE'
   | 'INVALID_REQUEST'
   | 'INSECURE_BASE_URL'
-  | 'MISSING_CREDENTIALS';
+  | 'MISSING_CREDENTIALS'
+  | 'INVALID_OPTIONS';
 
 /** The plain-data form of a `DsmError` (what `toJSON()` returns): safe to log, no secrets. */
 export interface DsmErrorJson {

@@ -11,20 +11,34 @@ export type DsmHttpErrorCode =
   | 'LOCKED'
   | 'RATE_LIMITED';
 
-/** What the client read from DSM's error response (secrets already redacted). */
+/** What the client read from DSM's error response. */
 export interface DsmHttpErrorInit {
   status: number;
   operationId: string;
-  /** DSM's plain-text body, redacted and truncated. */
-  dsmMessage: string;
+  /**
+   * DSM's plain-text body, as it came (cut at 16 KiB). Untrusted server text: it is kept
+   * behind `untrustedServerText()` and never becomes part of the message, JSON or inspect form.
+   */
+  serverText?: string;
   /** From a `Retry-After` header, when the response had one. */
   retryAfterMs?: number | undefined;
 }
 
-function describe(init: DsmHttpErrorInit, hint?: string): string {
-  const said = init.dsmMessage ? `: ${init.dsmMessage}` : ' with no message';
-  const base = `DSM refused ${init.operationId} with HTTP ${init.status}${said}`;
-  return hint ? `${base.replace(/\.?$/, '.')} ${hint}` : base;
+/**
+ * DSM's text per error, out of every serializer's reach: a WeakMap entry is no property, so
+ * JSON, `util.inspect`, `structuredClone` and the inspector never see it.
+ */
+const serverTexts = new WeakMap<DsmHttpError, string>();
+
+/** The fixed sentence for a status: the library's own words, never the server's. */
+function sentenceFor(status: number): string {
+  if (status >= 300 && status < 400) return 'a redirect, which the client does not follow.';
+  if (status >= 500) return 'a server error; DSM may or may not have applied the request.';
+  return 'a refusal.';
+}
+
+function describe(init: DsmHttpErrorInit, sentence: string): string {
+  return `DSM refused ${init.operationId} with HTTP ${init.status}: ${sentence}`;
 }
 
 /**
@@ -33,33 +47,40 @@ function describe(init: DsmHttpErrorInit, hint?: string): string {
  *
  * - `status`: the HTTP status.
  * - `operationId`: the DSM operation that failed (`Config2faAuth`, `GetUser`, …).
- * - `dsmMessage`: DSM's plain-text body, with the request's secrets replaced by `[redacted]`
- *   and cut to about 500 characters; empty when DSM sent no body.
  * - `retryAfterMs`: the wait DSM asked for in `Retry-After` (seconds or an HTTP date), if any.
+ *
+ * The message, `toJSON()` and `util.inspect()` hold only text this library wrote: the
+ * operation, the status, the code and a fixed sentence. DSM's own text is reachable only
+ * through `untrustedServerText()`.
  */
 export class DsmHttpError extends DsmError {
   override readonly name: string = 'DsmHttpError';
   declare readonly code: DsmHttpErrorCode;
   readonly status: number;
   readonly operationId: string;
-  readonly dsmMessage: string;
   readonly retryAfterMs: number | undefined;
 
-  constructor(init: DsmHttpErrorInit, code: DsmHttpErrorCode = 'HTTP_ERROR', hint?: string) {
-    super(code, describe(init, hint));
+  constructor(init: DsmHttpErrorInit, code: DsmHttpErrorCode = 'HTTP_ERROR', sentence?: string) {
+    super(code, describe(init, sentence ?? sentenceFor(init.status)));
     this.status = init.status;
     this.operationId = init.operationId;
-    this.dsmMessage = init.dsmMessage;
     this.retryAfterMs = init.retryAfterMs;
+    serverTexts.set(this, init.serverText ?? '');
+  }
+
+  /**
+   * DSM's plain-text error body, as DSM (or whatever answered in its place) sent it, cut at
+   * 16 KiB; empty when there was none. **Untrusted server text**: it may echo anything the
+   * request carried, the password or the token included, and may hold markup. Show it only
+   * where you would show raw server output, escaped; never log it. No serializer, event or
+   * inspector of this library reaches it.
+   */
+  untrustedServerText(): string {
+    return serverTexts.get(this) ?? '';
   }
 
   protected override details(): Record<string, unknown> {
-    return {
-      status: this.status,
-      operationId: this.operationId,
-      dsmMessage: this.dsmMessage,
-      retryAfterMs: this.retryAfterMs,
-    };
+    return { status: this.status, operationId: this.operationId, retryAfterMs: this.retryAfterMs };
   }
 }
 
@@ -68,7 +89,7 @@ export class DsmBadRequestError extends DsmHttpError {
   override readonly name: string = 'DsmBadRequestError';
   declare readonly code: 'BAD_REQUEST';
   constructor(init: DsmHttpErrorInit) {
-    super(init, 'BAD_REQUEST');
+    super(init, 'BAD_REQUEST', 'DSM found the request malformed.');
   }
 }
 
@@ -81,7 +102,7 @@ export class DsmUnauthorizedError extends DsmHttpError {
   override readonly name: string = 'DsmUnauthorizedError';
   declare readonly code: 'UNAUTHORIZED';
   constructor(init: DsmHttpErrorInit) {
-    super(init, 'UNAUTHORIZED');
+    super(init, 'UNAUTHORIZED', 'the credentials were refused, or the session has ended.');
   }
 }
 
@@ -92,13 +113,24 @@ export type DsmForbiddenReason =
   | 'secondFactorRequired'
   | 'other';
 
-/** Classifies DSM's 403 text. "unlocked" contains "locked", so unlocked is tested first. */
-export function forbiddenReason(dsmMessage: string): DsmForbiddenReason {
-  if (/configuration (mode )?is unlocked/i.test(dsmMessage)) return 'configUnlocked';
-  if (/configuration is locked/i.test(dsmMessage)) return 'configLocked';
-  if (/two factor authentication first/i.test(dsmMessage)) return 'secondFactorRequired';
+/**
+ * Classifies DSM's 403 text into one of four fixed values (the text itself is kept nowhere
+ * visible). "unlocked" contains "locked", so unlocked is tested first.
+ */
+export function forbiddenReason(serverText: string): DsmForbiddenReason {
+  if (/configuration (mode )?is unlocked/i.test(serverText)) return 'configUnlocked';
+  if (/configuration is locked/i.test(serverText)) return 'configLocked';
+  if (/two factor authentication first/i.test(serverText)) return 'secondFactorRequired';
   return 'other';
 }
+
+const forbiddenSentences: Record<DsmForbiddenReason, string> = {
+  configLocked: 'the 2FA configuration is locked; unlock it first.',
+  configUnlocked:
+    'the 2FA configuration is unlocked, so the 2FA device cannot be used; lock it first.',
+  secondFactorRequired: 'the session has not completed its second factor yet.',
+  other: 'the session may not do this (a permission, or an approval it needs).',
+};
 
 /**
  * Thrown on HTTP 403: the session may not do this now. `reason` says why, from DSM's text:
@@ -115,8 +147,9 @@ export class DsmForbiddenError extends DsmHttpError {
   declare readonly code: 'FORBIDDEN';
   readonly reason: DsmForbiddenReason;
   constructor(init: DsmHttpErrorInit) {
-    super(init, 'FORBIDDEN');
-    this.reason = forbiddenReason(init.dsmMessage);
+    const reason = forbiddenReason(init.serverText ?? '');
+    super(init, 'FORBIDDEN', forbiddenSentences[reason]);
+    this.reason = reason;
   }
 
   protected override details(): Record<string, unknown> {
@@ -129,7 +162,7 @@ export class DsmNotFoundError extends DsmHttpError {
   override readonly name: string = 'DsmNotFoundError';
   declare readonly code: 'NOT_FOUND';
   constructor(init: DsmHttpErrorInit) {
-    super(init, 'NOT_FOUND');
+    super(init, 'NOT_FOUND', 'the user, approval request or endpoint does not exist.');
   }
 }
 
@@ -138,7 +171,7 @@ export class DsmConflictError extends DsmHttpError {
   override readonly name: string = 'DsmConflictError';
   declare readonly code: 'CONFLICT';
   constructor(init: DsmHttpErrorInit) {
-    super(init, 'CONFLICT');
+    super(init, 'CONFLICT', "the change conflicts with DSM's state (a name already in use?).");
   }
 }
 
@@ -147,7 +180,7 @@ export class DsmLockedError extends DsmHttpError {
   override readonly name: string = 'DsmLockedError';
   declare readonly code: 'LOCKED';
   constructor(init: DsmHttpErrorInit) {
-    super(init, 'LOCKED');
+    super(init, 'LOCKED', 'DSM reports the resource or account as locked.');
   }
 }
 
@@ -161,8 +194,8 @@ export class DsmRateLimitedError extends DsmHttpError {
   constructor(init: DsmHttpErrorInit) {
     const wait =
       init.retryAfterMs === undefined
-        ? 'Wait before trying again.'
-        : `Try again in ${Math.ceil(init.retryAfterMs / 1000)} s.`;
+        ? 'too many attempts. Wait before trying again.'
+        : `too many attempts. Try again in ${Math.ceil(init.retryAfterMs / 1000)} s.`;
     super(init, 'RATE_LIMITED', wait);
   }
 }

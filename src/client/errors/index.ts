@@ -10,7 +10,11 @@ import type {
   DsmRateLimitedError,
   DsmUnauthorizedError,
 } from './httpErrors.js';
-import type { DsmMissingCredentialsError, InsecureBaseUrlError } from './setupErrors.js';
+import type {
+  DsmMissingCredentialsError,
+  DsmOptionsError,
+  InsecureBaseUrlError,
+} from './setupErrors.js';
 import type { DsmAbortedError, DsmNetworkError, DsmTimeoutError } from './transportErrors.js';
 import type { DsmRequestValidationError, DsmResponseValidationError } from './validationErrors.js';
 
@@ -27,7 +31,11 @@ export {
   DsmRateLimitedError,
   DsmUnauthorizedError,
 } from './httpErrors.js';
-export { DsmMissingCredentialsError, InsecureBaseUrlError } from './setupErrors.js';
+export {
+  DsmMissingCredentialsError,
+  DsmOptionsError,
+  InsecureBaseUrlError,
+} from './setupErrors.js';
 export { DsmAbortedError, DsmNetworkError, DsmTimeoutError } from './transportErrors.js';
 export type { DsmValidationIssue } from './validationErrors.js';
 export {
@@ -52,6 +60,7 @@ export interface DsmErrorByCode {
   INVALID_REQUEST: DsmRequestValidationError;
   INSECURE_BASE_URL: InsecureBaseUrlError;
   MISSING_CREDENTIALS: DsmMissingCredentialsError;
+  INVALID_OPTIONS: DsmOptionsError;
 }
 
 /**

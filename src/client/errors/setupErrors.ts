@@ -46,3 +46,25 @@ export class DsmMissingCredentialsError extends DsmError {
     return { operationId: this.operationId };
   }
 }
+
+/**
+ * Thrown by `createDsmClient` for an option it cannot use: a `timeoutMs` that is not a finite
+ * number of milliseconds above 0 (and at most 2 147 483 647), a `retry` that is not `false`, a
+ * count or `{ limit, backoffMs, maxBackoffMs }` of non-negative finite numbers, a `fetch` that
+ * is not a function, a `token` or `apiKey` that is not a non-empty string (or `Secret` of
+ * one). `option` names the option; the message never repeats its value.
+ */
+export class DsmOptionsError extends DsmError {
+  override readonly name: string = 'DsmOptionsError';
+  declare readonly code: 'INVALID_OPTIONS';
+  readonly option: string;
+
+  constructor(option: string, expected: string) {
+    super('INVALID_OPTIONS', `createDsmClient's ${option} must be ${expected}.`);
+    this.option = option;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { option: this.option };
+  }
+}
