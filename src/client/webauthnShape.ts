@@ -1,4 +1,5 @@
 import type { Fido2CreationOptions, Fido2RequestOptions } from './schemas.js';
+import { toBase64Url } from './utils/base64.js';
 
 /** A credential descriptor in WebAuthn's JSON form. */
 export interface WebAuthnCredentialDescriptorJSON {
@@ -51,10 +52,6 @@ function descriptors(
   return (list ?? []).map(({ id, type, transports }) =>
     transports ? { id, type, transports } : { id, type },
   );
-}
-
-function toBase64Url(value: string): string {
-  return value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**

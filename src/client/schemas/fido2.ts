@@ -1,14 +1,25 @@
 import * as z from 'zod/mini';
-import { Base64Data, DeviceName } from './common.js';
+import { isBase64Text } from '../utils/base64.js';
+import { DeviceName } from './common.js';
 
 // FIDO2 objects as DSM documents them (PublicKeyCredential*), with the two places where DSM's
 // artifacts disagree with each other and with WebAuthn accepted both ways (see dsm-facts.md).
+
+/**
+ * DSM's `Base64UrlSafe`: binary data as base64url. DSM's Go client writes it padded, WebAuthn
+ * unpadded, and what DSM sends is not documented: every form is read (either alphabet, padded
+ * or not), and `toWebAuthnCreationOptions` / `toWebAuthnRequestOptions` hand WebAuthn unpadded
+ * base64url.
+ */
+const Base64Binary = z
+  .string()
+  .check(z.refine(isBase64Text, 'must be base64 or base64url, padded or not'));
 
 const PublicKeyCredentialType = z.literal('public-key');
 
 export const PublicKeyCredentialDescriptor = z.object({
   type: PublicKeyCredentialType,
-  id: Base64Data,
+  id: Base64Binary,
   transports: z.optional(z.nullable(z.array(z.string()))),
 });
 
@@ -30,10 +41,10 @@ const FlatRp = z.object({ id: z.optional(z.string()), name: z.string() });
 /** DSM's nested user (`user: { name, entity: { id, displayName } }`), as documented. */
 const NestedUser = z.object({
   name: z.optional(z.string()),
-  entity: z.object({ id: Base64Data, displayName: z.string() }),
+  entity: z.object({ id: Base64Binary, displayName: z.string() }),
 });
 /** WebAuthn's flat user (`user: { id, name, displayName }`). */
-const FlatUser = z.object({ id: Base64Data, name: z.string(), displayName: z.string() });
+const FlatUser = z.object({ id: Base64Binary, name: z.string(), displayName: z.string() });
 
 /** ES256: the OpenAPI document says `"Es256"`, DSM's Go client and WebAuthn say `-7`. */
 export const CoseAlgorithm = z.union([z.literal(-7), z.literal('Es256')]);
@@ -46,7 +57,7 @@ export const CoseAlgorithm = z.union([z.literal(-7), z.literal('Es256')]);
 export const Fido2CreationOptions = z.object({
   rp: z.union([NestedRp, FlatRp]),
   user: z.union([NestedUser, FlatUser]),
-  challenge: Base64Data,
+  challenge: Base64Binary,
   pubKeyCredParams: z.array(z.object({ type: PublicKeyCredentialType, alg: CoseAlgorithm })),
   timeout: z.optional(z.nullable(z.int())),
   excludeCredentials: z.array(PublicKeyCredentialDescriptor),
@@ -64,7 +75,7 @@ export const Fido2CreationOptions = z.object({
 
 /** `PublicKeyCredentialRequestOptions`: what `navigator.credentials.get()` needs. */
 export const Fido2RequestOptions = z.object({
-  challenge: Base64Data,
+  challenge: Base64Binary,
   timeout: z.optional(z.nullable(z.int())),
   rpId: z.optional(z.nullable(z.string())),
   allowCredentials: z.optional(z.nullable(z.array(PublicKeyCredentialDescriptor))),
@@ -84,11 +95,11 @@ const ClientExtensionOutputs = z.object({
  * registration can be verified without them. Fields DSM does not document are dropped.
  */
 export const Fido2AttestationResult = z.object({
-  id: Base64Data,
+  id: Base64Binary,
   type: PublicKeyCredentialType,
   response: z.object({
-    clientDataJSON: Base64Data,
-    attestationObject: Base64Data,
+    clientDataJSON: Base64Binary,
+    attestationObject: Base64Binary,
     getTransports: z.optional(z.nullable(z.array(z.string()))),
   }),
   get_client_extension_results: z.optional(ClientExtensionOutputs),
@@ -100,13 +111,13 @@ export const Fido2AttestationResult = z.object({
  * of `ApproveRequest`. `id`, `type` and `response` required, as for the attestation.
  */
 export const Fido2AssertionResult = z.object({
-  id: Base64Data,
+  id: Base64Binary,
   type: PublicKeyCredentialType,
   response: z.object({
-    clientDataJSON: Base64Data,
-    authenticatorData: Base64Data,
-    signature: Base64Data,
-    userHandle: z.optional(Base64Data),
+    clientDataJSON: Base64Binary,
+    authenticatorData: Base64Binary,
+    signature: Base64Binary,
+    userHandle: z.optional(Base64Binary),
   }),
   get_client_extension_results: z.optional(ClientExtensionOutputs),
 });

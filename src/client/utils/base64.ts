@@ -4,3 +4,22 @@ export function utf8ToBase64(text: string): string {
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
+
+/**
+ * Whether `text` is base64 in one alphabet, standard (`+/`) or URL-safe (`-_`), with or without
+ * its `=` padding. DSM's document has two binary types (`Blob`: standard base64, padded;
+ * `Base64UrlSafe`: base64url) and which padding DSM sends is not documented, so the client reads
+ * every binary field in all four forms.
+ */
+export function isBase64Text(text: string): boolean {
+  const data = text.replace(/={1,2}$/, '');
+  if (data.length % 4 === 1) return false;
+  // Padding, when present, completes the last quantum exactly.
+  if (data.length !== text.length && text.length % 4 !== 0) return false;
+  return /^[A-Za-z0-9+/]*$/.test(data) || /^[A-Za-z0-9_-]*$/.test(data);
+}
+
+/** Any form `isBase64Text` accepts, as unpadded base64url: the form WebAuthn's JSON takes. */
+export function toBase64Url(text: string): string {
+  return text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
