@@ -1,7 +1,8 @@
 /**
  * `npm run example:web`: the DSM emulator and the security-settings page (Vite dev server,
- * proxying DSM's API to the emulator), both on 127.0.0.1. Open the printed localhost URL:
- * WebAuthn's relying party is `localhost`, so security keys work there and not on 127.0.0.1.
+ * proxying DSM's API to the emulator, so the emulator keeps its default of no CORS), both on
+ * 127.0.0.1. Open the printed localhost URL: WebAuthn's relying party is `localhost`, so
+ * security keys work there and not on 127.0.0.1.
  */
 import { parseArgs } from 'node:util';
 import { createServer } from 'vite';
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
 
   console.log(`Security settings page:  http://localhost:${port}/`);
   console.log(`  with the inspector:    http://localhost:${port}/?inspect`);
-  console.log(`DSM emulator:            ${emulator.url}  (control surface: /__emulator/)`);
+  console.log(`DSM emulator:            ${emulator.url}`);
+  console.log(`  control surface:       ${emulator.url}/__emulator/`);
+  console.log(`  control token:         ${emulator.controlToken}   (send as X-Emulator-Token)`);
   console.log(`  demo user:             ${DEMO_USER.email}`);
   console.log(`  demo password:         ${DEMO_USER.password}   (test-only)`);
   console.log('Press Ctrl+C to stop.');

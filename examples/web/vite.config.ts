@@ -7,13 +7,14 @@ export const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * DSM's API and the emulator's control surface, proxied to the emulator so the page talks to
- * its own origin (`http://localhost:<port>`): WebAuthn's rp id is `localhost`, and no CORS.
+ * DSM's API, proxied to the emulator so the page talks to its own origin
+ * (`http://localhost:<port>`): WebAuthn's rp id is `localhost`, and the emulator needs no CORS
+ * (it sends none by default). The emulator's control surface is not proxied: the page does not
+ * use it, and it stays behind its token.
  */
 export function dsmProxy(emulatorUrl: string): Record<string, ProxyOptions> {
   return {
     '/sys/': { target: emulatorUrl, changeOrigin: true },
-    '/__emulator/': { target: emulatorUrl, changeOrigin: true },
   };
 }
 
