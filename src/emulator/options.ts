@@ -104,7 +104,7 @@ export interface EmulatorOptions {
   /** Lifetime of an approval request. Default 86 400 000. */
   approvalExpiryMs?: number;
 
-  // The assumptions (dsm-facts.md, "Unknown, and the emulator's assumption").
+  // The assumptions (docs/emulator.md, "Deviations from DSM").
   /** Status for a wrong password on Config2faAuth (and ApproveRequest). Default 401. */
   wrongPasswordStatus?: number;
   /** Status for a config operation while locked. Default 403. */

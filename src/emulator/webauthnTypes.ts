@@ -12,7 +12,7 @@ export interface DsmCredentialDescriptor {
 
 /**
  * Creation options as DSM documents them: the ids nested under `entity`, and `alg` -7 where
- * the OpenAPI document says `"Es256"` (see dsm-facts.md, "Where DSM's own artifacts disagree").
+ * the OpenAPI document says `"Es256"` (see docs/emulator.md, "Deviations from DSM").
  */
 export interface DsmCreationOptions {
   rp: { name: string; entity: { id?: string | null } };

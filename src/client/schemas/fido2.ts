@@ -3,7 +3,8 @@ import { isBase64Text } from '../utils/base64.js';
 import { DeviceName } from './common.js';
 
 // FIDO2 objects as DSM documents them (PublicKeyCredential*), with the two places where DSM's
-// artifacts disagree with each other and with WebAuthn accepted both ways (see dsm-facts.md).
+// artifacts disagree with each other and with WebAuthn accepted both ways (docs/emulator.md,
+// "Deviations from DSM").
 
 /**
  * DSM's `Base64UrlSafe`: binary data as base64url. DSM's Go client writes it padded, WebAuthn
