@@ -9,10 +9,12 @@ export type {
 export * from './client/index.js';
 export type { SnapshotRefusalReason } from './persistence/refusal.js';
 export {
+  createSnapshotKey,
   MIN_SNAPSHOT_KEY_BYTES,
-  type SnapshotKey,
-  type SnapshotKeys,
+  type SnapshotKeyMaterial,
+  type SnapshotKeyMaterials,
 } from './persistence/seal.js';
+export type { SnapshotKey, SnapshotKeys } from './persistence/signer.js';
 export * from './signIn/index.js';
 export * from './tabs/index.js';
 export * from './webauthn/index.js';

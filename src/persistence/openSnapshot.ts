@@ -1,6 +1,5 @@
 import type { SnapshotRefusalReason } from './refusal.js';
-import type { SnapshotKeyRing } from './seal.js';
-import { verifySnapshot } from './seal.js';
+import type { SnapshotKeyRing } from './signer.js';
 
 /** Which snapshot a restore expects, and how it refuses one (with the caller's typed error). */
 export interface SnapshotExpectation {
@@ -51,7 +50,7 @@ export function openSnapshot(
     );
   }
   if (keys !== undefined) {
-    const verdict = verifySnapshot(expected.format, record, keys);
+    const verdict = keys.verify(expected.format, record);
     if (verdict === 'unsigned') {
       throw refuse(
         `The stored ${noun} is not signed, and a snapshotKey is set: it was not written by persist() with that key.`,

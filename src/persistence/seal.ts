@@ -1,19 +1,18 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { InvalidInputError } from '../workflow/errors.js';
 import { canonicalJson } from './canonicalJson.js';
+import { SNAPSHOT_KEY_KIND, type SnapshotKey } from './signer.js';
 
 /**
  * A key that signs persisted snapshots: at least 32 bytes, as bytes, or as a string taken as
  * its UTF-8 bytes (a 64-character hex string from `openssl rand -hex 32` works as it is). Keep
  * it where the snapshots are not: a secret manager, an environment variable, never the store.
  */
-export type SnapshotKey = Uint8Array | string;
+export type SnapshotKeyMaterial = Uint8Array | string;
 
-/**
- * `snapshotKey`: one key, or a list for rotation. `persist()` signs with the first; a restore
- * accepts a snapshot signed with any of them.
- */
-export type SnapshotKeys = SnapshotKey | readonly SnapshotKey[];
+/** One key, or a list for rotation: `persist()` signs with the first; a restore accepts any. */
+export type SnapshotKeyMaterials = SnapshotKeyMaterial | readonly SnapshotKeyMaterial[];
 
 /** The shortest key accepted: HMAC-SHA-256's output size, as RFC 2104 recommends. */
 export const MIN_SNAPSHOT_KEY_BYTES = 32;
@@ -21,21 +20,32 @@ export const MIN_SNAPSHOT_KEY_BYTES = 32;
 const MAX_KEYS = 16;
 const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-/** The checked keys, as bytes; `undefined` when no key was given. */
-export type SnapshotKeyRing = readonly Uint8Array[] | undefined;
-
 /**
- * Checks `snapshotKey` and turns it into bytes. `invalid` builds the caller's own typed error;
- * its message never contains the key.
+ * Makes the `snapshotKey` option from secret key material: one key, or a list for rotation
+ * (`persist()` signs with the first; a restore accepts a snapshot signed with any of them).
+ * Each key is at least 32 bytes (a string counts its UTF-8 bytes). Throws `InvalidInputError`
+ * (code `INVALID_INPUT`), whose message never holds the key.
  */
-export function readSnapshotKeys(
-  input: unknown,
-  invalid: (message: string) => Error,
-): SnapshotKeyRing {
-  if (input === undefined) return undefined;
+export function createSnapshotKey(keys: SnapshotKeyMaterials): SnapshotKey {
+  const ring = readKeyMaterial(keys);
+  const key: SnapshotKey & { toJSON(): string } = {
+    kind: SNAPSHOT_KEY_KIND,
+    sign: (snapshotKind, data) => signSnapshot(snapshotKind, data, ring[0]!),
+    verify: (snapshotKind, data) => verifySnapshot(snapshotKind, data, ring),
+    toJSON: () => '[snapshot key]',
+  };
+  Object.defineProperty(key, Symbol.for('nodejs.util.inspect.custom'), {
+    value: () => '[snapshot key]',
+  });
+  return Object.freeze(key);
+}
+
+/** Checks key material and turns it into bytes. */
+function readKeyMaterial(input: unknown): readonly Uint8Array[] {
+  const invalid = (message: string) => new InvalidInputError(message);
   const list = Array.isArray(input) ? input : [input];
   if (list.length === 0 || list.length > MAX_KEYS) {
-    throw invalid(`snapshotKey must be one key or a list of 1 to ${MAX_KEYS} keys.`);
+    throw invalid(`createSnapshotKey takes one key or a list of 1 to ${MAX_KEYS} keys.`);
   }
   return list.map((key: unknown) => {
     const bytes =
@@ -45,11 +55,11 @@ export function readSnapshotKeys(
           ? Uint8Array.from(key)
           : undefined;
     if (bytes === undefined) {
-      throw invalid('snapshotKey must be a Uint8Array or a string (or a list of them).');
+      throw invalid('A snapshot key must be a Uint8Array or a string (or a list of them).');
     }
     if (bytes.length < MIN_SNAPSHOT_KEY_BYTES) {
       throw invalid(
-        `snapshotKey must be at least ${MIN_SNAPSHOT_KEY_BYTES} bytes long (a string counts its UTF-8 bytes).`,
+        `A snapshot key must be at least ${MIN_SNAPSHOT_KEY_BYTES} bytes long (a string counts its UTF-8 bytes).`,
       );
     }
     return bytes;
@@ -73,22 +83,6 @@ export function signSnapshot(
     `dsm-2fa-guard snapshot signature v1\n${kind}\n${canonical}`,
   );
   return toBase64Url(hmac(sha256, key, message));
-}
-
-/** Adds `signature` (signed with the first key) to a snapshot, or returns it as it is. */
-export function sealSnapshot<T extends object>(
-  kind: string,
-  snapshot: T,
-  keys: SnapshotKeyRing,
-): T {
-  const key = keys?.[0];
-  if (key === undefined) return snapshot;
-  // Through JSON first, so the signature covers exactly what a store will keep.
-  const data = JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>;
-  delete data.signature;
-  const signature = signSnapshot(kind, data, key);
-  if (signature === undefined) throw new TypeError('A snapshot must be JSON data.');
-  return { ...snapshot, signature };
 }
 
 /**

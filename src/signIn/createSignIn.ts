@@ -5,7 +5,7 @@ import { createDsmClient } from '../client/createDsmClient.js';
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { Secret, SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
-import { type Clock, systemClock } from '../workflow/clock.js';
+import { type Clock, systemClock, withLongTimers } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
 import { machinesPerClock } from '../workflow/machinesPerClock.js';
 import { subscribeToView, topStateName, waitForSnapshot } from '../workflow/snapshots.js';
@@ -80,6 +80,8 @@ export class SignIn {
   readonly #options: SignInOptions;
   readonly #handoff: TwoFactorConfigHandoff;
   #session: { token: Secret<string>; client: DsmClient } | null = null;
+  /** The session whose end the attached workflows were last told of. */
+  #endAnnounced: object | null = null;
   #disposing: Promise<void> | null = null;
 
   constructor(options: SignInOptions) {
@@ -114,7 +116,9 @@ export class SignIn {
         }),
         restore,
       },
-      clock: this.#clock,
+      // Every delay is clamped to setTimeout's ceiling and re-armed: a huge `expires_in` or
+      // Retry-After waits, never fires at once.
+      clock: withLongTimers(this.#clock),
       ...(options.inspect !== undefined && { inspect: options.inspect }),
     });
     dependencies.set(this.actor.system, {
@@ -131,10 +135,17 @@ export class SignIn {
       userId: () => this.userId,
       sessionRejected: () => this.actor.send({ type: 'sessionRejected' }),
     });
-    // The token goes as soon as the session does.
+    // The session bounds every unlock on it: once it ends (sign-out, the idle timeout, a 401),
+    // every attached workflow is told, and the token goes.
     this.actor.subscribe({
       next: (snapshot) => {
-        if (SESSIONLESS.includes(signInStateOf(snapshot))) this.#session = null;
+        const state = signInStateOf(snapshot);
+        const ending = SESSIONLESS.includes(state) || state === 'signingOut';
+        if (ending && this.#session !== null && this.#session !== this.#endAnnounced) {
+          this.#endAnnounced = this.#session;
+          this.#handoff.endSessionAll();
+        }
+        if (SESSIONLESS.includes(state)) this.#session = null;
       },
       error: () => {},
     });

@@ -63,6 +63,11 @@ export class TwoFactorConfigHandoff {
     for (const [workflow, entry] of this.#workflows) this.#resume(workflow, entry);
   }
 
+  /** The session ended: every attached workflow's unlock ended with it. */
+  endSessionAll(): void {
+    for (const workflow of this.#workflows.keys()) workflow.endSession();
+  }
+
   detachAll(): void {
     for (const workflow of [...this.#workflows.keys()]) this.#detach(workflow);
   }

@@ -14,7 +14,7 @@ import {
   type SnapshotKeyRing,
   type SnapshotKeys,
   sealSnapshot,
-} from '../persistence/seal.js';
+} from '../persistence/signer.js';
 import { InvalidSignInSnapshotError, SignInInvalidInputError } from './errors.js';
 
 export const SIGN_IN_SNAPSHOT_FORMAT = 'dsm-2fa-guard/sign-in';

@@ -10,7 +10,7 @@ import type {
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { SecretInput } from '../client/secret.js';
 import type { DsmClient, DsmClientOptions } from '../client/types.js';
-import type { SnapshotKeys } from '../persistence/seal.js';
+import type { SnapshotKeys } from '../persistence/signer.js';
 import type { Clock } from '../workflow/clock.js';
 import type { PersistedSignIn } from './persistence.js';
 

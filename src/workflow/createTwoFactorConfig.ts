@@ -27,7 +27,7 @@ import type {
 } from '../client/schemas.js';
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
-import type { SnapshotKeys } from '../persistence/seal.js';
+import type { SnapshotKeys } from '../persistence/signer.js';
 import {
   type ActorDependencies,
   createTwoFactorConfigActors,
@@ -531,10 +531,31 @@ export class TwoFactorConfig {
     return toPersisted(
       this.userId,
       stateNameOf(snapshot),
-      snapshot.context,
+      this.#wallClockContext(snapshot.context),
       this.#clock.now(),
       this.#options.snapshotKey,
     );
+  }
+
+  /**
+   * The context with both bounds as wall-clock times, each read the safe way: the deadline by
+   * the earlier clock, DSM's own lock by the later. Only the wall clock crosses a restart.
+   */
+  #wallClockContext(context: Snapshot['context']): Snapshot['context'] {
+    const now = this.#clock.now();
+    const mono = monotonicOf(this.#clock)();
+    const { deadline, monoDeadline, serverLockBy, monoServerLockBy } = context;
+    return {
+      ...context,
+      deadline:
+        deadline === null || monoDeadline === null
+          ? deadline
+          : Math.min(deadline, now + (monoDeadline - mono)),
+      serverLockBy:
+        serverLockBy === null || monoServerLockBy === null
+          ? serverLockBy
+          : Math.max(serverLockBy, now + (monoServerLockBy - mono)),
+    };
   }
 
   /**

@@ -4,7 +4,7 @@ export {
   type OperationInputs,
 } from './actors.js';
 export { attachBrowserLifecycle, type LifecycleTarget } from './browser.js';
-export { type Clock, systemClock } from './clock.js';
+export { type Clock, MAX_TIMER_MS, systemClock, withLongTimers } from './clock.js';
 export {
   createTwoFactorConfig,
   stateNameOf,

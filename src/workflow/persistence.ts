@@ -11,7 +11,7 @@ import {
   type SnapshotKeyRing,
   type SnapshotKeys,
   sealSnapshot,
-} from '../persistence/seal.js';
+} from '../persistence/signer.js';
 import { InvalidInputError, InvalidSnapshotError } from './errors.js';
 
 export const SNAPSHOT_FORMAT = 'dsm-2fa-guard/two-factor-config';

@@ -1,10 +1,15 @@
 /** Persisted snapshots of both kinds, as fast-check arbitraries, and JSON alterations of them. */
 import fc from 'fast-check';
+import { createSnapshotKey, type SnapshotKeyMaterials } from '../../src/persistence/seal.js';
 import type { PersistedSignIn } from '../../src/signIn/index.js';
 import type { PersistedTwoFactorConfig } from '../../src/workflow/index.js';
 
 export const KEY = `${'k'.repeat(16)}0123456789abcdef0123456789abcdef`; // 48 bytes
 export const OTHER_KEY = new Uint8Array(32).fill(7);
+
+/** The `snapshotKey` option made from key material (none: none). */
+export const asKey = (material?: SnapshotKeyMaterials) =>
+  material === undefined ? undefined : createSnapshotKey(material);
 
 const time = fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 });
 const userId = fc.uuid();

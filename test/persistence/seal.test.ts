@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/persistence/canonicalJson.js';
-import { sealSnapshot } from '../../src/persistence/seal.js';
+import { createSnapshotKey } from '../../src/persistence/seal.js';
+import { sealSnapshot } from '../../src/persistence/signer.js';
 import {
   fromPersistedSignIn,
   InvalidSignInSnapshotError,
@@ -23,6 +24,7 @@ import {
 import {
   alter,
   alteration,
+  asKey,
   type Json,
   KEY,
   OTHER_KEY,
@@ -31,7 +33,7 @@ import {
   workflowSnapshot,
 } from './fixtures.js';
 
-const keys = [new TextEncoder().encode(KEY)];
+const keys = createSnapshotKey(KEY);
 const signWorkflow = (s: PersistedTwoFactorConfig) => sealSnapshot(SNAPSHOT_FORMAT, s, keys);
 const signSignIn = (s: PersistedSignIn) => sealSnapshot(SIGN_IN_SNAPSHOT_FORMAT, s, keys);
 
@@ -41,7 +43,7 @@ const kinds = [
     snapshots: workflowSnapshot as fc.Arbitrary<object>,
     sign: signWorkflow as (s: object) => object,
     restore: (value: unknown, snapshotKey?: Uint8Array | string | (Uint8Array | string)[]) =>
-      fromPersisted(value, userIdOf(value), { snapshotKey }),
+      fromPersisted(value, userIdOf(value), { snapshotKey: asKey(snapshotKey) }),
     Refusal: InvalidSnapshotError,
     BadKey: InvalidInputError,
   },
@@ -50,7 +52,7 @@ const kinds = [
     snapshots: signInSnapshot as fc.Arbitrary<object>,
     sign: signSignIn as (s: object) => object,
     restore: (value: unknown, snapshotKey?: Uint8Array | string | (Uint8Array | string)[]) =>
-      fromPersistedSignIn(value, { snapshotKey }),
+      fromPersistedSignIn(value, { snapshotKey: asKey(snapshotKey) }),
     Refusal: InvalidSignInSnapshotError,
     BadKey: SignInInvalidInputError,
   },
@@ -94,7 +96,7 @@ describe.each(kinds)('$name, signed with a snapshotKey', (kind) => {
         const error = refusal(() =>
           kind.name.includes('workflow')
             ? fromPersisted(altered, (snapshot as PersistedTwoFactorConfig).userId, {
-                snapshotKey: KEY,
+                snapshotKey: asKey(KEY),
               })
             : kind.restore(altered, KEY),
         );
@@ -184,10 +186,20 @@ describe.each(kinds)('$name, signed with a snapshotKey', (kind) => {
   it('refuses a bad key with INVALID_INPUT, and never repeats the key in the message', () => {
     const short = 's3cret-but-only-31-bytes-long!!';
     for (const bad of [short, new Uint8Array(31), [], 42, [KEY, 'short'], { key: KEY }]) {
-      const error = refusal(() => kind.restore(undefined, bad as never));
-      expect(error).toBeInstanceOf(kind.BadKey);
+      const error = refusal(() => createSnapshotKey(bad as never));
+      expect(error).toBeInstanceOf(InvalidInputError);
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).not.toContain(short);
+    }
+    // Key material handed straight to a restore, where a key is expected: refused too.
+    for (const bad of [KEY, new Uint8Array(32), { kind: 'dsm-2fa-guard/snapshot-key' }]) {
+      const error = refusal(() =>
+        kind.name.includes('workflow')
+          ? fromPersisted(undefined, 'someone', { snapshotKey: bad as never })
+          : fromPersistedSignIn(undefined, { snapshotKey: bad as never }),
+      );
+      expect(error).toBeInstanceOf(kind.BadKey);
+      expect(error.message).not.toContain(KEY);
     }
   });
 });
@@ -205,7 +217,7 @@ describe('refusals carry no snapshot content', () => {
       savedAt: 1,
     };
     for (const value of [hostile, JSON.stringify(hostile), { ...hostile, version: 99 }]) {
-      for (const snapshotKey of [undefined, KEY]) {
+      for (const snapshotKey of [undefined, asKey(KEY)]) {
         const error = refusal(() => fromPersisted(value, 'someone', { snapshotKey }));
         expect(error.message).not.toContain(marker);
         expect(error.message).not.toContain('99');
@@ -216,7 +228,7 @@ describe('refusals carry no snapshot content', () => {
   it('calls a snapshot of the other kind foreign, with or without a key', () => {
     const [workflow] = fc.sample(workflowSnapshot, { numRuns: 1, seed: 4 });
     const [signIn] = fc.sample(signInSnapshot, { numRuns: 1, seed: 4 });
-    for (const snapshotKey of [undefined, KEY]) {
+    for (const snapshotKey of [undefined, asKey(KEY)]) {
       expect(
         refusal(() => fromPersistedSignIn(signWorkflow(workflow!), { snapshotKey })),
       ).toMatchObject({

@@ -11,7 +11,7 @@ import {
   type SignInHarness,
   startSignInHarness,
 } from '../signIn/signInHarness.js';
-import { KEY, OTHER_KEY } from './fixtures.js';
+import { asKey, KEY, OTHER_KEY } from './fixtures.js';
 
 let h: SignInHarness;
 afterEach(() => h?.close());
@@ -28,7 +28,7 @@ function forgeSignedIn(pending: PersistedSignIn): PersistedSignIn {
 }
 
 async function pendingSignIn(snapshotKey?: string) {
-  h = await startSignInHarness({ signIn: { snapshotKey } });
+  h = await startSignInHarness({ signIn: { snapshotKey: asKey(snapshotKey) } });
   const { authenticator } = await registerKeyAndCodes(h.signIn);
   const first = h.create();
   expect((await first.signIn({ email: EMAIL, password: PASSWORD })).state).toBe(
@@ -70,7 +70,7 @@ describe('sign-in snapshots with a snapshotKey', () => {
     ).resolves.toMatchObject({ state: 'signedIn', method: 'fido2' });
     const signedIn = resumed.persist();
     expect(h.create({ snapshot: signedIn, token }).state).toBe('signedIn');
-    expect(() => h.create({ snapshot: signedIn, token, snapshotKey: OTHER_KEY })).toThrow(
+    expect(() => h.create({ snapshot: signedIn, token, snapshotKey: asKey(OTHER_KEY) })).toThrow(
       expect.objectContaining({ reason: 'forged' }),
     );
   });
@@ -83,7 +83,7 @@ describe('sign-in snapshots with a snapshotKey', () => {
 
   it('refuses a key shorter than 32 bytes when created, before any snapshot exists', async () => {
     h = await startSignInHarness();
-    expect(() => h.create({ snapshotKey: 'too-short-to-be-a-key' })).toThrow(
+    expect(() => h.create({ snapshotKey: asKey('too-short-to-be-a-key') })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
   });

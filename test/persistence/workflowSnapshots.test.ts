@@ -1,12 +1,13 @@
 /** Signed 2FA-workflow snapshots through `createTwoFactorConfig`, against the emulator. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_USER } from '../../src/emulator/index.js';
+import { createSnapshotKey } from '../../src/persistence/seal.js';
 import {
   startWorkflowHarness,
   useFakeClock,
   type WorkflowHarness,
 } from '../support/workflowHarness.js';
-import { KEY, OTHER_KEY } from './fixtures.js';
+import { asKey, KEY, OTHER_KEY } from './fixtures.js';
 
 let h: WorkflowHarness;
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 describe('2FA workflow snapshots with a snapshotKey', () => {
   it('restores its own signed snapshot, and refuses one whose deadline was moved', async () => {
     useFakeClock();
-    h = await startWorkflowHarness({ workflow: { snapshotKey: KEY } });
+    h = await startWorkflowHarness({ workflow: { snapshotKey: asKey(KEY) } });
     await h.workflow.unlock(DEMO_USER.password);
     const stored = h.workflow.persist();
     expect(stored.signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -38,13 +39,13 @@ describe('2FA workflow snapshots with a snapshotKey', () => {
   });
 
   it("refuses another user's signed snapshot, one signed with another key, and an unsigned one", async () => {
-    h = await startWorkflowHarness({ workflow: { snapshotKey: KEY } });
+    h = await startWorkflowHarness({ workflow: { snapshotKey: asKey(KEY) } });
     await h.workflow.unlock(DEMO_USER.password);
     const stored = h.workflow.persist();
     expect(() => h.createWorkflow({ snapshot: stored, userId: 'another-user' })).toThrow(
       expect.objectContaining({ reason: 'foreign' }),
     );
-    expect(() => h.createWorkflow({ snapshot: stored, snapshotKey: OTHER_KEY })).toThrow(
+    expect(() => h.createWorkflow({ snapshot: stored, snapshotKey: asKey(OTHER_KEY) })).toThrow(
       expect.objectContaining({ reason: 'forged' }),
     );
     const { signature: _, ...unsigned } = stored;
@@ -52,21 +53,30 @@ describe('2FA workflow snapshots with a snapshotKey', () => {
       expect.objectContaining({ reason: 'unsigned' }),
     );
     // Rotation: the new key first, the old one still accepted; persist() signs with the new.
-    const rotated = h.createWorkflow({ snapshot: stored, snapshotKey: [OTHER_KEY, KEY] });
+    const rotated = h.createWorkflow({ snapshot: stored, snapshotKey: asKey([OTHER_KEY, KEY]) });
     expect(rotated.state).toBe('unlocked');
     expect(() =>
-      h.createWorkflow({ snapshot: rotated.persist(), snapshotKey: OTHER_KEY }),
+      h.createWorkflow({ snapshot: rotated.persist(), snapshotKey: asKey(OTHER_KEY) }),
     ).not.toThrow();
   });
 
   it('puts no secret in a signed snapshot, and refuses a bad key with INVALID_INPUT', async () => {
-    h = await startWorkflowHarness({ workflow: { snapshotKey: KEY } });
+    h = await startWorkflowHarness({ workflow: { snapshotKey: asKey(KEY) } });
     await h.workflow.unlock(DEMO_USER.password);
     const text = JSON.stringify(h.workflow.persist());
     for (const secret of [DEMO_USER.password, h.token, KEY]) expect(text).not.toContain(secret);
-    for (const snapshotKey of [new Uint8Array(16), '', [] as string[]]) {
-      expect(() => h.createWorkflow({ snapshotKey })).toThrow(
+    for (const material of [new Uint8Array(16), '', [] as string[]]) {
+      expect(() => createSnapshotKey(material)).toThrow(
         expect.objectContaining({ code: 'INVALID_INPUT' }),
+      );
+    }
+    // Key material where a key is expected: a typed error, and the material is not echoed.
+    for (const snapshotKey of [KEY, new Uint8Array(32), {}]) {
+      expect(() => h.createWorkflow({ snapshotKey: snapshotKey as never })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_INPUT',
+          message: expect.not.stringContaining(KEY),
+        }),
       );
     }
   });

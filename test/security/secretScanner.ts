@@ -60,6 +60,11 @@ export class SecretScanner {
     };
   }
 
+  /** Each surface with all the text it showed. */
+  surfaces(): Array<[surface: string, text: string]> {
+    return [...this.#surfaces].map(([surface, texts]) => [surface, texts.join('\n')]);
+  }
+
   /** How much text each surface holds, to prove the scan looked at something. */
   sizes(): Record<string, number> {
     return Object.fromEntries(

@@ -4,7 +4,8 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealSnapshot } from '../../src/persistence/seal.js';
+import { createSnapshotKey } from '../../src/persistence/seal.js';
+import { sealSnapshot } from '../../src/persistence/signer.js';
 import {
   createMemorySnapshotStore,
   createRedisSnapshotStore,
@@ -28,8 +29,8 @@ const snapshot: PersistedTwoFactorConfig = {
   savedAt: 1_800_000_000_000,
 };
 
-const snapshotKey = new Uint8Array(32).fill(42);
-const signed = sealSnapshot(SNAPSHOT_FORMAT, snapshot, [snapshotKey]);
+const snapshotKey = createSnapshotKey(new Uint8Array(32).fill(42));
+const signed = sealSnapshot(SNAPSHOT_FORMAT, snapshot, snapshotKey);
 
 function contract(
   name: string,

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDsmClient } from '../../src/client/index.js';
 import { DEMO_USER, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { createSnapshotKey } from '../../src/persistence/seal.js';
 import {
   createMemorySnapshotStore,
   type SnapshotStore,
@@ -125,7 +126,10 @@ describe('withStoredTwoFactorConfig', () => {
   });
 
   it('signs with the snapshotKey option, round-trips through the store, and refuses the value once altered there', async () => {
-    const signed = { ...options, snapshotKey: 'a-32-byte-key-from-a-secret-store' };
+    const signed = {
+      ...options,
+      snapshotKey: createSnapshotKey('a-32-byte-key-from-a-secret-store'),
+    };
     const { deadline } = await withStoredTwoFactorConfig(store, KEY, signed, (workflow) =>
       workflow.unlock(DEMO_USER.password),
     );
