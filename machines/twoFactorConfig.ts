@@ -1,4 +1,4 @@
-import { assign, emit, fromPromise, not, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import {
   APPROVAL_OPERATIONS,
   type ApprovalOperationKind,
@@ -25,6 +25,14 @@ export const DEFAULT_EXPIRING_WARNING_MS = 60_000;
 /** A clock reading in ms. Tests and the controller inject their own. */
 export type Now = () => number;
 
+export function isConfigOperation(kind: unknown): kind is ConfigOperationKind {
+  return (CONFIG_OPERATIONS as readonly unknown[]).includes(kind);
+}
+
+export function isApprovalOperation(kind: unknown): kind is ApprovalOperationKind {
+  return (APPROVAL_OPERATIONS as readonly unknown[]).includes(kind);
+}
+
 /** Codes of failures after which DSM may have acted although no usable answer came back. */
 const LOST_ANSWER_CODES: ReadonlySet<unknown> = new Set([
   'NETWORK',
@@ -34,17 +42,9 @@ const LOST_ANSWER_CODES: ReadonlySet<unknown> = new Set([
   'UNLOCK_TOO_LATE',
 ]);
 
-export function isConfigOperation(kind: unknown): kind is ConfigOperationKind {
-  return (CONFIG_OPERATIONS as readonly unknown[]).includes(kind);
-}
-
-export function isApprovalOperation(kind: unknown): kind is ApprovalOperationKind {
-  return (APPROVAL_OPERATIONS as readonly unknown[]).includes(kind);
-}
-
 /**
  * Reads a failed request by its `code` (and DSM's 403 `reason`). Actors in `src/` throw
- * the client's typed errors; the machine depends on nothing but these two strings.
+ * the library's typed errors; the machine depends on nothing but these two strings.
  */
 export function failureKind(error: unknown): FailureKind {
   if (typeof error !== 'object' || error === null) return 'other';
@@ -58,16 +58,30 @@ export function failureKind(error: unknown): FailureKind {
   return 'other';
 }
 
+/** What the machine keeps of a failure: the library's code and message, nothing else. */
 function failureInfo(error: unknown): FailureInfo {
-  if (typeof error === 'object' && error !== null) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    return {
-      code: typeof code === 'string' ? code : 'UNKNOWN',
-      message: typeof message === 'string' ? message : 'Unknown error',
-    };
-  }
-  return { code: 'UNKNOWN', message: 'Unknown error' };
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return {
+    code: typeof code === 'string' ? code : 'UNKNOWN',
+    message: typeof message === 'string' ? message : 'Unknown error',
+  };
 }
+
+/**
+ * The one refusal table: what an operation gets, locally and without a request, in each state
+ * that does not run it. Columns: a config operation, an approval operation.
+ */
+const REFUSALS: ReadonlyArray<
+  [state: object | string, config: RefusalCode, approval: RefusalCode]
+> = [
+  ['sessionExpired', 'SESSION_EXPIRED', 'SESSION_EXPIRED'],
+  [{ locked: 'approving' }, 'BUSY', 'BUSY'],
+  [{ unlocked: { operation: 'running' } }, 'BUSY', 'BUSY'],
+  ['unlocking', 'BUSY', 'CONFIG_UNLOCKED'],
+  ['unlocked', 'CONFIG_LOCKED', 'CONFIG_UNLOCKED'],
+  ['locking', 'CONFIG_LOCKED', 'BUSY'],
+  ['locked', 'CONFIG_LOCKED', 'CONFIG_LOCKED'],
+];
 
 /** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
 function notProvided<TOutput, TInput>(name: string) {
@@ -78,6 +92,8 @@ function notProvided<TOutput, TInput>(name: string) {
   );
 }
 
+const lockFor = (reason: LockReason) => ({ type: 'setLockReason', params: { reason } }) as const;
+
 /**
  * Builds the two-factor-configuration statechart on a wall clock `now` and a monotonic clock
  * `monotonic` (default: the wall clock). Every guard that lets a config operation through also
@@ -87,26 +103,22 @@ function notProvided<TOutput, TInput>(name: string) {
  */
 export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now = now) {
   /** Milliseconds left before the client's deadline, by the earlier of the two clocks. */
-  const remaining = (context: TwoFactorConfigContext) => {
-    if (context.deadline === null) return 0;
-    const byWall = context.deadline - now();
-    return context.monoDeadline === null
-      ? byWall
-      : Math.min(byWall, context.monoDeadline - monotonic());
+  const remaining = ({ deadline, monoDeadline }: TwoFactorConfigContext) => {
+    if (deadline === null) return 0;
+    const byWall = deadline - now();
+    return monoDeadline === null ? byWall : Math.min(byWall, monoDeadline - monotonic());
   };
-  const beforeDeadline = (context: TwoFactorConfigContext) => remaining(context) > 0;
   /** Milliseconds until DSM has certainly locked by itself, by the later of the two clocks. */
-  const untilServerLocked = (context: TwoFactorConfigContext) => {
-    if (context.serverLockBy === null) return Number.POSITIVE_INFINITY;
-    const byWall = context.serverLockBy - now();
-    return context.monoServerLockBy === null
-      ? byWall
-      : Math.max(byWall, context.monoServerLockBy - monotonic());
+  const untilServerLocked = ({ serverLockBy, monoServerLockBy }: TwoFactorConfigContext) => {
+    if (serverLockBy === null) return Number.POSITIVE_INFINITY;
+    const byWall = serverLockBy - now();
+    return monoServerLockBy === null ? byWall : Math.max(byWall, monoServerLockBy - monotonic());
   };
-  const serverCertainlyLocked = (context: TwoFactorConfigContext) =>
-    untilServerLocked(context) <= 0;
   /** Both clocks' readings of a bound `ms` from now. */
-  const boundFromNow = (ms: number) => ({ wall: now() + ms, mono: monotonic() + ms });
+  const fromNow = (ms: number) => ({ wall: now() + ms, mono: monotonic() + ms });
+  /** A stored bound, never more than `cap` from now: only the wall clock crossed the restart. */
+  const restoredBound = (stored: number | null | undefined, cap: number) =>
+    fromNow(stored == null ? cap : Math.min(stored - now(), cap));
 
   return setup({
     types: {
@@ -122,35 +134,26 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       approvalOperation: notProvided<OperationOutput, OperationInput>('approvalOperation'),
     },
     guards: {
-      isBeforeDeadline: ({ context }) => beforeDeadline(context),
-      isConfigOperation: ({ event }) =>
-        event.type === 'operation' && isConfigOperation(event.operation?.kind),
-      isApprovalOperation: ({ event }) =>
-        event.type === 'operation' && isApprovalOperation(event.operation?.kind),
-      isPastDeadline: ({ context }) => !beforeDeadline(context),
-      isServerCertainlyLocked: ({ context }) => serverCertainlyLocked(context),
-      isSessionExpiredFailure: ({ event }) =>
-        failureKind((event as { error?: unknown }).error) === 'sessionExpired',
-      isLostAnswerFailure: ({ event }) =>
-        failureKind((event as { error?: unknown }).error) === 'lostAnswer',
-      isConfigLockedFailure: ({ event }) =>
-        failureKind((event as { error?: unknown }).error) === 'configLocked',
-      isConfigUnlockedFailure: ({ event }) =>
-        failureKind((event as { error?: unknown }).error) === 'configUnlocked',
-      isRestoringUnlocked: ({ context }) =>
-        context.restore?.state === 'unlocked' &&
-        context.restore.deadline !== null &&
-        now() < context.restore.deadline,
-      isRestoringLocking: ({ context }) => {
-        const restore = context.restore;
-        if (!restore || restore.state === 'sessionExpired') return false;
-        // Past the client's deadline but maybe not the server's: terminate to be certain.
-        return restore.serverLockBy === null || now() < restore.serverLockBy;
+      isPastDeadline: ({ context }) => remaining(context) <= 0,
+      isServerCertainlyLocked: ({ context }) => untilServerLocked(context) <= 0,
+      isConfigOperation: (_, params: { kind: unknown }) => isConfigOperation(params.kind),
+      isLateConfigOperation: ({ context }, params: { kind: unknown }) =>
+        isConfigOperation(params.kind) && remaining(context) <= 0,
+      isApprovalOperation: (_, params: { kind: unknown }) => isApprovalOperation(params.kind),
+      isFailure: (_, params: { error: unknown; kind: FailureKind }) =>
+        failureKind(params.error) === params.kind,
+      isRestoring: ({ context }, params: { state: string; live?: boolean }) => {
+        const { restore } = context;
+        if (restore?.state !== params.state) return false;
+        // DSM may still be unlocked: restore to terminate, to be certain.
+        if (params.state === 'locking' || params.live) {
+          return restore.serverLockBy === null || now() < restore.serverLockBy;
+        }
+        // A deadline must still be ahead to restore unlocked.
+        if (params.state === 'unlocked')
+          return restore.deadline !== null && now() < restore.deadline;
+        return true;
       },
-      isRestoringSessionExpired: ({ context }) => context.restore?.state === 'sessionExpired',
-      isRestoring: ({ context }) => context.restore !== null,
-      hasAuditEntry: ({ event }) =>
-        (event as unknown as { output?: OperationOutput }).output?.audit !== undefined,
     },
     delays: {
       expiringWarning: ({ context }) => Math.max(0, remaining(context) - context.expiringWarningMs),
@@ -165,16 +168,13 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       },
     },
     actions: {
-      startDeadline: assign(({ event, context }) => {
-        const { sentAt, answeredAt, sentAtMono, answeredAtMono } = (
-          event as unknown as { output: UnlockOutput }
-        ).output;
+      startDeadline: assign(({ context }, output: UnlockOutput) => {
         const window = context.autoLockMs - context.safetyMarginMs;
         return {
-          deadline: sentAt + window,
-          monoDeadline: sentAtMono + window,
-          serverLockBy: answeredAt + context.autoLockMs,
-          monoServerLockBy: answeredAtMono + context.autoLockMs,
+          deadline: output.sentAt + window,
+          monoDeadline: output.sentAtMono + window,
+          serverLockBy: output.answeredAt + context.autoLockMs,
+          monoServerLockBy: output.answeredAtMono + context.autoLockMs,
           lastError: null,
         };
       }),
@@ -186,65 +186,51 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         terminateAttempts: 0,
         currentOperation: null,
       }),
+      // The unlock may have reached DSM (aborted, or its answer lost): DSM then locks by
+      // itself at most one window from now.
       markUnlockMayHaveLanded: assign(({ context }) => {
-        // The unlock may have reached DSM (aborted, or its answer lost), which then locks by
-        // itself at most one window from now.
         if (context.serverLockBy !== null) return {};
-        const bound = boundFromNow(context.autoLockMs);
+        const bound = fromNow(context.autoLockMs);
         return { serverLockBy: bound.wall, monoServerLockBy: bound.mono };
       }),
-      setLockReason: assign((_, params: { reason: LockReason }) => ({
-        lockReason: params.reason,
-      })),
+      setLockReason: assign((_, params: { reason: LockReason }) => ({ lockReason: params.reason })),
       keepFirstLockReason: assign(({ context }, params: { reason: LockReason }) => ({
         lockReason: context.lockReason ?? params.reason,
       })),
       clearLockReason: assign({ lockReason: null }),
-      countTerminateAttempt: assign(({ context, event }) => ({
+      recordFailure: assign((_, params: { error: unknown }) => ({
+        lastError: failureInfo(params.error),
+      })),
+      countTerminateAttempt: assign(({ context }) => ({
         terminateAttempts: context.terminateAttempts + 1,
-        lastError: failureInfo((event as { error?: unknown }).error),
       })),
-      recordFailure: assign(({ event }) => ({
-        lastError: failureInfo((event as { error?: unknown }).error),
+      startOperation: assign((_, params: { opId: string; kind: string }) => ({
+        currentOperation: { opId: params.opId, kind: params.kind as OperationInput['kind'] },
       })),
-      startOperation: assign(({ event }) => {
-        const { opId, operation } = event as Extract<TwoFactorConfigEvent, { type: 'operation' }>;
-        return { currentOperation: { opId, kind: operation.kind } };
-      }),
       endOperation: assign({ currentOperation: null }),
-      applyRestoredUnlock: assign(({ context }) => {
-        // Only the wall clock crosses a restart; from here on both clocks keep the deadline,
-        // and a restore never grants more than one window.
-        const left = Math.min((context.restore?.deadline ?? 0) - now(), context.autoLockMs);
-        const deadline = boundFromNow(left);
-        const serverLockBy =
-          context.restore?.serverLockBy == null
-            ? boundFromNow(context.autoLockMs)
-            : boundFromNow(
-                Math.min(
-                  context.restore.serverLockBy - now(),
-                  context.autoLockMs + context.safetyMarginMs,
-                ),
-              );
+      restoreUnlocked: assign(({ context }) => {
+        const deadline = restoredBound(context.restore?.deadline, context.autoLockMs);
+        const serverLock = restoredBound(
+          context.restore?.serverLockBy,
+          context.autoLockMs + context.safetyMarginMs,
+        );
         return {
           deadline: deadline.wall,
           monoDeadline: deadline.mono,
-          serverLockBy: serverLockBy.wall,
-          monoServerLockBy: serverLockBy.mono,
+          serverLockBy: serverLock.wall,
+          monoServerLockBy: serverLock.mono,
           restore: null,
         };
       }),
-      applyRestoredLocking: assign(({ context }) => {
-        // No known server deadline: DSM has certainly locked one window after the restore.
-        const stored = context.restore?.serverLockBy;
-        const bound = boundFromNow(
-          stored == null
-            ? context.autoLockMs
-            : Math.min(stored - now(), context.autoLockMs + context.safetyMarginMs),
+      // No known server deadline: DSM has certainly locked one window after the restore.
+      restoreLocking: assign(({ context }) => {
+        const serverLock = restoredBound(
+          context.restore?.serverLockBy,
+          context.autoLockMs + (context.restore?.serverLockBy == null ? 0 : context.safetyMarginMs),
         );
         return {
-          serverLockBy: bound.wall,
-          monoServerLockBy: bound.mono,
+          serverLockBy: serverLock.wall,
+          monoServerLockBy: serverLock.mono,
           lockReason: context.restore?.lockReason ?? 'timeout',
           restore: null,
         };
@@ -254,10 +240,11 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         type: 'unlocked' as const,
         deadline: now() + Math.max(0, remaining(context)),
       })),
-      emitUnlockFailed: emit(({ event }) => {
-        const error = (event as { error?: unknown }).error;
-        return { type: 'unlockFailed' as const, error, failure: failureKind(error) };
-      }),
+      emitUnlockFailed: emit((_, params: { error: unknown }) => ({
+        type: 'unlockFailed' as const,
+        error: params.error,
+        failure: failureKind(params.error),
+      })),
       emitExpiring: emit(({ context }) => ({
         type: 'expiring' as const,
         deadline: now() + Math.max(0, remaining(context)),
@@ -268,37 +255,39 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         reason: context.lockReason ?? 'user',
       })),
       emitSessionExpired: emit({ type: 'sessionExpired' }),
-      emitOperationSucceeded: emit(({ context }) => {
-        const op = context.currentOperation ?? { opId: '', kind: 'generateRecoveryCodes' };
-        return { type: 'operationSucceeded' as const, opId: op.opId, kind: op.kind };
+      // The result went to the caller; the event says only which operation succeeded, plus the
+      // audit entry built from what the caller supplied.
+      emitOperationSucceeded: enqueueActions(({ context, enqueue }, output: OperationOutput) => {
+        const op = context.currentOperation;
+        if (op) enqueue.emit({ type: 'operationSucceeded', opId: op.opId, kind: op.kind });
+        if (output.audit) enqueue.emit(output.audit);
       }),
-      emitAudit: emit(({ event }) => {
-        const { output } = event as unknown as { output: OperationOutput };
-        // Only called when the guard saw an audit entry.
-        return output.audit!;
-      }),
-      emitOperationFailed: emit(({ context, event }) => {
-        const op = context.currentOperation ?? { opId: '', kind: 'generateRecoveryCodes' };
-        return {
-          type: 'operationFailed' as const,
-          opId: op.opId,
-          kind: op.kind,
-          error: (event as { error?: unknown }).error,
-        };
-      }),
-      refuse: emit(({ event }, params: { code: RefusalCode }) => {
-        const { opId, operation } = event as Extract<TwoFactorConfigEvent, { type: 'operation' }>;
+      emitOperationFailed: emit(({ context }, params: { error: unknown }) => ({
+        type: 'operationFailed' as const,
+        opId: context.currentOperation?.opId ?? '',
+        kind: context.currentOperation?.kind ?? 'generateRecoveryCodes',
+        error: params.error,
+      })),
+      // Refusals live here, at the root: the table above says which code each state gives.
+      refuse: emit(({ self }, params: { opId: string; kind: string; code?: RefusalCode }) => {
+        const snapshot = self.getSnapshot();
+        const row = REFUSALS.find(([state]) => snapshot.matches(state as never));
+        const code: RefusalCode =
+          params.code ??
+          (!isConfigOperation(params.kind) && !isApprovalOperation(params.kind)
+            ? 'UNKNOWN_OPERATION'
+            : (row?.[isConfigOperation(params.kind) ? 1 : 2] ?? 'BUSY'));
         return {
           type: 'operationRefused' as const,
-          opId: String(opId),
-          kind: String(operation?.kind),
-          code: params.code,
+          opId: String(params.opId),
+          kind: String(params.kind),
+          code,
         };
       }),
     },
   }).createMachine({
     id: 'twoFactorConfig',
-    initial: 'locked',
+    initial: 'restoring',
     context: ({ input }) => ({
       autoLockMs: input.autoLockMs ?? DEFAULT_AUTO_LOCK_MS,
       safetyMarginMs: input.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS,
@@ -315,150 +304,191 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       lastError: null,
       restore: input.restore ?? null,
     }),
+    on: {
+      operation: {
+        actions: {
+          type: 'refuse',
+          params: ({ event }) => ({ opId: event.opId, kind: event.operation?.kind }),
+        },
+      },
+    },
     states: {
+      // Where a workflow starts: from a persisted snapshot, or locked.
+      restoring: {
+        always: [
+          {
+            guard: { type: 'isRestoring', params: { state: 'unlocked' } },
+            target: 'unlocked',
+            actions: 'restoreUnlocked',
+          },
+          {
+            guard: { type: 'isRestoring', params: { state: 'sessionExpired' } },
+            target: 'sessionExpired',
+            actions: 'clearRestore',
+          },
+          {
+            // Past the client's deadline but maybe not the server's: terminate to be certain.
+            guard: { type: 'isRestoring', params: { state: 'unlocked', live: true } },
+            target: 'locking',
+            actions: 'restoreLocking',
+          },
+          {
+            guard: { type: 'isRestoring', params: { state: 'locking' } },
+            target: 'locking',
+            actions: 'restoreLocking',
+          },
+          { target: 'locked', actions: 'clearRestore' },
+        ],
+      },
+
       locked: {
         entry: 'clearDeadline',
-        always: [
-          { guard: 'isRestoringUnlocked', target: 'unlocked', actions: 'applyRestoredUnlock' },
-          { guard: 'isRestoringSessionExpired', target: 'sessionExpired', actions: 'clearRestore' },
-          { guard: 'isRestoringLocking', target: 'locking', actions: 'applyRestoredLocking' },
-          { guard: 'isRestoring', actions: 'clearRestore' },
-        ],
         initial: 'idle',
         states: {
           idle: {
             on: {
               unlock: { target: '#twoFactorConfig.unlocking', actions: 'clearLockReason' },
-              operation: [
-                { guard: 'isApprovalOperation', target: 'approving', actions: 'startOperation' },
-                {
-                  guard: 'isConfigOperation',
-                  actions: { type: 'refuse', params: { code: 'CONFIG_LOCKED' } },
+              operation: {
+                guard: {
+                  type: 'isApprovalOperation',
+                  params: ({ event }) => ({ kind: event.operation?.kind }),
                 },
-                { actions: { type: 'refuse', params: { code: 'UNKNOWN_OPERATION' } } },
-              ],
+                target: 'approving',
+                actions: {
+                  type: 'startOperation',
+                  params: ({ event }) => ({ opId: event.opId, kind: event.operation.kind }),
+                },
+              },
             },
           },
           approving: {
+            tags: 'busy',
             invoke: {
               id: 'approvalOperation',
               src: 'approvalOperation',
               input: ({ context, event }) => ({
                 opId: context.currentOperation?.opId ?? '',
                 kind: context.currentOperation?.kind ?? 'approve',
-                input: (event as Extract<TwoFactorConfigEvent, { type: 'operation' }>).operation
-                  ?.input,
+                input: event.type === 'operation' ? event.operation.input : undefined,
                 deadline: null,
               }),
               onDone: {
                 target: 'idle',
-                actions: ['emitOperationSucceeded', 'endOperation'],
+                actions: [
+                  { type: 'emitOperationSucceeded', params: ({ event }) => event.output },
+                  'endOperation',
+                ],
               },
               onError: [
                 {
                   // DSM's configuration is unlocked after all (an unlock that reached it
                   // late, another client): lock it so approvals work again.
-                  guard: 'isConfigUnlockedFailure',
+                  guard: {
+                    type: 'isFailure',
+                    params: ({ event }) => ({ error: event.error, kind: 'configUnlocked' }),
+                  },
                   target: '#twoFactorConfig.locking',
                   actions: [
-                    'emitOperationFailed',
+                    { type: 'emitOperationFailed', params: ({ event }) => event },
                     'endOperation',
-                    { type: 'setLockReason', params: { reason: 'server' } },
+                    lockFor('server'),
                   ],
                 },
                 {
-                  guard: 'isSessionExpiredFailure',
+                  guard: {
+                    type: 'isFailure',
+                    params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
+                  },
                   target: '#twoFactorConfig.sessionExpired',
-                  actions: ['emitOperationFailed', 'endOperation', 'recordFailure'],
+                  actions: [
+                    { type: 'emitOperationFailed', params: ({ event }) => event },
+                    'endOperation',
+                    { type: 'recordFailure', params: ({ event }) => event },
+                  ],
                 },
-                { target: 'idle', actions: ['emitOperationFailed', 'endOperation'] },
+                {
+                  target: 'idle',
+                  actions: [
+                    { type: 'emitOperationFailed', params: ({ event }) => event },
+                    'endOperation',
+                  ],
+                },
               ],
             },
-            on: { operation: { actions: { type: 'refuse', params: { code: 'BUSY' } } } },
           },
         },
       },
 
       unlocking: {
+        tags: 'busy',
         invoke: {
           id: 'config2faAuth',
           src: 'unlock',
           input: ({ context, event }) => ({
-            password: (event as Extract<TwoFactorConfigEvent, { type: 'unlock' }>).password,
+            password: event.type === 'unlock' ? event.password : { toJSON: () => '' },
             windowMs: context.autoLockMs - context.safetyMarginMs,
           }),
-          onDone: { target: 'unlocked', actions: ['startDeadline', 'emitUnlocked'] },
+          onDone: {
+            target: 'unlocked',
+            actions: [
+              { type: 'startDeadline', params: ({ event }) => event.output },
+              'emitUnlocked',
+            ],
+          },
           onError: [
             {
-              guard: 'isSessionExpiredFailure',
+              guard: {
+                type: 'isFailure',
+                params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
+              },
               target: 'sessionExpired',
-              actions: ['recordFailure', 'emitUnlockFailed'],
-            },
-            {
-              // A lost or late answer is unknown, never "no": DSM may be unlocked, so lock
-              // it for certain before saying `locked`.
-              guard: 'isLostAnswerFailure',
-              target: 'locking',
               actions: [
-                'recordFailure',
-                'markUnlockMayHaveLanded',
-                { type: 'setLockReason', params: { reason: 'lostAnswer' } },
-                'emitUnlockFailed',
+                { type: 'recordFailure', params: ({ event }) => event },
+                { type: 'emitUnlockFailed', params: ({ event }) => event },
               ],
             },
-            { target: 'locked', actions: ['recordFailure', 'emitUnlockFailed'] },
+            {
+              // A lost or late answer is unknown, never "no": DSM may be unlocked, so lock it
+              // for certain before saying `locked`.
+              guard: {
+                type: 'isFailure',
+                params: ({ event }) => ({ error: event.error, kind: 'lostAnswer' }),
+              },
+              target: 'locking',
+              actions: [
+                { type: 'recordFailure', params: ({ event }) => event },
+                'markUnlockMayHaveLanded',
+                lockFor('lostAnswer'),
+                { type: 'emitUnlockFailed', params: ({ event }) => event },
+              ],
+            },
+            {
+              target: 'locked',
+              actions: [
+                { type: 'recordFailure', params: ({ event }) => event },
+                { type: 'emitUnlockFailed', params: ({ event }) => event },
+              ],
+            },
           ],
         },
         on: {
-          lock: {
-            target: 'locking',
-            actions: [
-              'markUnlockMayHaveLanded',
-              { type: 'setLockReason', params: { reason: 'user' } },
-            ],
-          },
-          dispose: {
-            target: 'locking',
-            actions: [
-              'markUnlockMayHaveLanded',
-              { type: 'setLockReason', params: { reason: 'dispose' } },
-            ],
-          },
-          sessionEnded: {
-            target: 'locked',
-            actions: [{ type: 'setLockReason', params: { reason: 'session' } }, 'emitLocked'],
-          },
-          operation: [
-            { guard: 'isConfigOperation', actions: { type: 'refuse', params: { code: 'BUSY' } } },
-            {
-              guard: 'isApprovalOperation',
-              actions: { type: 'refuse', params: { code: 'CONFIG_UNLOCKED' } },
-            },
-            { actions: { type: 'refuse', params: { code: 'UNKNOWN_OPERATION' } } },
-          ],
+          lock: { target: 'locking', actions: ['markUnlockMayHaveLanded', lockFor('user')] },
+          dispose: { target: 'locking', actions: ['markUnlockMayHaveLanded', lockFor('dispose')] },
+          sessionEnded: { target: 'locked', actions: [lockFor('session'), 'emitLocked'] },
         },
       },
 
       unlocked: {
         type: 'parallel',
         on: {
-          lock: {
-            target: 'locking',
-            actions: { type: 'setLockReason', params: { reason: 'user' } },
-          },
-          dispose: {
-            target: 'locking',
-            actions: { type: 'setLockReason', params: { reason: 'dispose' } },
-          },
+          lock: { target: 'locking', actions: lockFor('user') },
+          dispose: { target: 'locking', actions: lockFor('dispose') },
           checkDeadline: {
             guard: 'isPastDeadline',
             target: 'locking',
-            actions: { type: 'setLockReason', params: { reason: 'timeout' } },
+            actions: lockFor('timeout'),
           },
-          sessionEnded: {
-            target: 'locked',
-            actions: [{ type: 'setLockReason', params: { reason: 'session' } }, 'emitLocked'],
-          },
+          sessionEnded: { target: 'locked', actions: [lockFor('session'), 'emitLocked'] },
         },
         states: {
           timer: {
@@ -469,10 +499,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
               expiring: {
                 entry: 'emitExpiring',
                 after: {
-                  autoLock: {
-                    target: '#twoFactorConfig.locking',
-                    actions: { type: 'setLockReason', params: { reason: 'timeout' } },
-                  },
+                  autoLock: { target: '#twoFactorConfig.locking', actions: lockFor('timeout') },
                 },
               },
             },
@@ -484,65 +511,90 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                 on: {
                   operation: [
                     {
-                      guard: 'isApprovalOperation',
-                      actions: { type: 'refuse', params: { code: 'CONFIG_UNLOCKED' } },
-                    },
-                    {
-                      guard: not('isConfigOperation'),
-                      actions: { type: 'refuse', params: { code: 'UNKNOWN_OPERATION' } },
-                    },
-                    {
-                      // The timer may be late; the clock is not.
-                      guard: 'isPastDeadline',
+                      // The timer may be late; the clocks are not.
+                      guard: {
+                        type: 'isLateConfigOperation',
+                        params: ({ event }) => ({ kind: event.operation?.kind }),
+                      },
                       target: '#twoFactorConfig.locking',
                       actions: [
-                        { type: 'refuse', params: { code: 'CONFIG_LOCKED' } },
-                        { type: 'setLockReason', params: { reason: 'timeout' } },
+                        {
+                          type: 'refuse',
+                          params: ({ event }) => ({
+                            opId: event.opId,
+                            kind: event.operation.kind,
+                            code: 'CONFIG_LOCKED' as const,
+                          }),
+                        },
+                        lockFor('timeout'),
                       ],
                     },
-                    { target: 'running', actions: 'startOperation' },
+                    {
+                      guard: {
+                        type: 'isConfigOperation',
+                        params: ({ event }) => ({ kind: event.operation?.kind }),
+                      },
+                      target: 'running',
+                      actions: {
+                        type: 'startOperation',
+                        params: ({ event }) => ({ opId: event.opId, kind: event.operation.kind }),
+                      },
+                    },
                   ],
                 },
               },
               running: {
+                tags: 'busy',
                 invoke: {
                   id: 'configOperation',
                   src: 'configOperation',
                   input: ({ context, event }) => ({
                     opId: context.currentOperation?.opId ?? '',
                     kind: context.currentOperation?.kind ?? 'generateRecoveryCodes',
-                    input: (event as Extract<TwoFactorConfigEvent, { type: 'operation' }>).operation
-                      ?.input,
+                    input: event.type === 'operation' ? event.operation.input : undefined,
                     deadline: context.deadline,
                   }),
-                  onDone: [
-                    {
-                      guard: 'hasAuditEntry',
-                      target: 'idle',
-                      actions: ['emitOperationSucceeded', 'emitAudit', 'endOperation'],
-                    },
-                    { target: 'idle', actions: ['emitOperationSucceeded', 'endOperation'] },
-                  ],
+                  onDone: {
+                    target: 'idle',
+                    actions: [
+                      { type: 'emitOperationSucceeded', params: ({ event }) => event.output },
+                      'endOperation',
+                    ],
+                  },
                   onError: [
                     {
                       // DSM says it is locked: believe it at once, no terminate needed.
-                      guard: 'isConfigLockedFailure',
+                      guard: {
+                        type: 'isFailure',
+                        params: ({ event }) => ({ error: event.error, kind: 'configLocked' }),
+                      },
                       target: '#twoFactorConfig.locked',
                       actions: [
-                        'emitOperationFailed',
-                        { type: 'setLockReason', params: { reason: 'server' } },
+                        { type: 'emitOperationFailed', params: ({ event }) => event },
+                        lockFor('server'),
                         'emitLocked',
                       ],
                     },
                     {
-                      guard: 'isSessionExpiredFailure',
+                      guard: {
+                        type: 'isFailure',
+                        params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
+                      },
                       target: '#twoFactorConfig.sessionExpired',
-                      actions: ['emitOperationFailed', 'recordFailure'],
+                      actions: [
+                        { type: 'emitOperationFailed', params: ({ event }) => event },
+                        { type: 'recordFailure', params: ({ event }) => event },
+                      ],
                     },
-                    { target: 'idle', actions: ['emitOperationFailed', 'endOperation'] },
+                    {
+                      target: 'idle',
+                      actions: [
+                        { type: 'emitOperationFailed', params: ({ event }) => event },
+                        'endOperation',
+                      ],
+                    },
                   ],
                 },
-                on: { operation: { actions: { type: 'refuse', params: { code: 'BUSY' } } } },
               },
             },
           },
@@ -550,6 +602,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       },
 
       locking: {
+        tags: 'busy',
         initial: 'terminating',
         states: {
           terminating: {
@@ -559,16 +612,25 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
               onDone: { target: '#twoFactorConfig.locked', actions: 'emitLocked' },
               onError: [
                 {
-                  guard: 'isSessionExpiredFailure',
+                  guard: {
+                    type: 'isFailure',
+                    params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
+                  },
                   target: '#twoFactorConfig.sessionExpired',
-                  actions: ['recordFailure', 'emitLocked'],
+                  actions: [{ type: 'recordFailure', params: ({ event }) => event }, 'emitLocked'],
                 },
                 {
                   guard: 'isServerCertainlyLocked',
                   target: '#twoFactorConfig.locked',
-                  actions: ['recordFailure', 'emitLocked'],
+                  actions: [{ type: 'recordFailure', params: ({ event }) => event }, 'emitLocked'],
                 },
-                { target: 'retrying', actions: 'countTerminateAttempt' },
+                {
+                  target: 'retrying',
+                  actions: [
+                    'countTerminateAttempt',
+                    { type: 'recordFailure', params: ({ event }) => event },
+                  ],
+                },
               ],
             },
           },
@@ -588,27 +650,13 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         on: {
           dispose: { actions: { type: 'keepFirstLockReason', params: { reason: 'dispose' } } },
           // A terminated or replaced session has nothing left to lock.
-          sessionEnded: {
-            target: 'locked',
-            actions: [{ type: 'setLockReason', params: { reason: 'session' } }, 'emitLocked'],
-          },
-          operation: [
-            {
-              guard: 'isConfigOperation',
-              actions: { type: 'refuse', params: { code: 'CONFIG_LOCKED' } },
-            },
-            { guard: 'isApprovalOperation', actions: { type: 'refuse', params: { code: 'BUSY' } } },
-            { actions: { type: 'refuse', params: { code: 'UNKNOWN_OPERATION' } } },
-          ],
+          sessionEnded: { target: 'locked', actions: [lockFor('session'), 'emitLocked'] },
         },
       },
 
       sessionExpired: {
         entry: ['clearDeadline', 'emitSessionExpired'],
-        on: {
-          sessionRenewed: { target: 'locked', actions: 'clearLockReason' },
-          operation: { actions: { type: 'refuse', params: { code: 'SESSION_EXPIRED' } } },
-        },
+        on: { sessionRenewed: { target: 'locked', actions: 'clearLockReason' } },
       },
     },
   });

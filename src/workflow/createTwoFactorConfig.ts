@@ -132,13 +132,9 @@ export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
   return topStateName<TwoFactorConfigStateName>(snapshot.value);
 }
 
+/** A request of this workflow is in flight: the chart tags those states `busy`. */
 function isBusy(snapshot: Snapshot): boolean {
-  return (
-    snapshot.matches('unlocking') ||
-    snapshot.matches('locking') ||
-    snapshot.matches({ locked: 'approving' }) ||
-    snapshot.matches({ unlocked: { operation: 'running' } })
-  );
+  return snapshot.hasTag('busy');
 }
 
 function refusalError(code: RefusalCode, kind: string): Error {
