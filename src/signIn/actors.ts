@@ -12,13 +12,8 @@ import type { Fido2AssertionResult } from '../client/schemas.js';
 import type { Secret } from '../client/secret.js';
 import type { AuthResult, DsmClient } from '../client/types.js';
 import type { Clock } from '../workflow/clock.js';
-import {
-  SecondFactorFailedError,
-  SignInFailedError,
-  SignInInterruptedError,
-  SignInRateLimitedError,
-  SignInSessionExpiredError,
-} from './errors.js';
+import { OperationInterruptedError, SessionExpiredError } from '../workflow/errors.js';
+import { SecondFactorFailedError, SignInFailedError } from './errors.js';
 
 export interface SignInDependencies {
   /** A client without a session, for Authenticate. */
@@ -34,17 +29,9 @@ function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
 }
 
-function rateLimited(error: unknown): SignInRateLimitedError {
-  const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-  return new SignInRateLimitedError(typeof retryAfterMs === 'number' ? retryAfterMs : undefined, {
-    cause: error,
-  });
-}
-
-/** DSM's answers to a session call, in the words of the sign-in. */
+/** DSM's answers to a session call, in the words of the sign-in (a 429 stays the client's). */
 function sessionFailure(error: unknown): unknown {
-  if (codeOf(error) === 'UNAUTHORIZED') return new SignInSessionExpiredError({ cause: error });
-  if (codeOf(error) === 'RATE_LIMITED') return rateLimited(error);
+  if (codeOf(error) === 'UNAUTHORIZED') return new SessionExpiredError({ cause: error });
   return error;
 }
 
@@ -77,7 +64,6 @@ export function createSignInActors(dependenciesOf: (system: object) => SignInDep
         auth = await deps.anonymous.authenticate({ email: input.email, password }, { signal });
       } catch (error) {
         if (codeOf(error) === 'UNAUTHORIZED') throw new SignInFailedError({ cause: error });
-        if (codeOf(error) === 'RATE_LIMITED') throw rateLimited(error);
         throw error;
       } finally {
         password.clear();
@@ -88,7 +74,7 @@ export function createSignInActors(dependenciesOf: (system: object) => SignInDep
           .withToken(auth.accessToken)
           .terminate()
           .catch(() => {});
-        throw new SignInInterruptedError('sign-in');
+        throw new OperationInterruptedError('sign-in');
       }
       deps.openSession(auth.accessToken);
       return {

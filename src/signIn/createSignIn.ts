@@ -7,19 +7,18 @@ import type { Secret, SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import { type Clock, systemClock, withLongTimers } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
+import {
+  InvalidInputError,
+  InvalidSnapshotError,
+  OperationInterruptedError,
+  SessionExpiredError,
+  WorkflowBusyError,
+  WorkflowDisposedError,
+} from '../workflow/errors.js';
 import { machinesPerClock } from '../workflow/machinesPerClock.js';
 import { subscribeToView, topStateName, waitForSnapshot } from '../workflow/snapshots.js';
 import { createSignInActors, type SignInDependencies } from './actors.js';
-import {
-  InvalidSignInSnapshotError,
-  NotAwaitingSecondFactorError,
-  SignInBusyError,
-  SignInDisposedError,
-  SignInInterruptedError,
-  SignInInvalidInputError,
-  SignInRateLimitedError,
-  SignInSessionExpiredError,
-} from './errors.js';
+import { NotAwaitingSecondFactorError, rateLimitedUntilRetry } from './errors.js';
 import { TwoFactorConfigHandoff } from './handoff.js';
 import { checkEmail, checkPositiveMs, checkSecret, type SignInCredentials } from './inputs.js';
 import {
@@ -86,7 +85,7 @@ export class SignIn {
 
   constructor(options: SignInOptions) {
     if (!options || typeof options !== 'object' || !(options.client || options.baseUrl)) {
-      throw new SignInInvalidInputError('createSignIn needs { baseUrl } or { client }.');
+      throw new InvalidInputError('createSignIn needs { baseUrl } or { client }.');
     }
     checkPositiveMs('refreshIntervalMs', options.refreshIntervalMs);
     checkPositiveMs('idleTimeoutMs', options.idleTimeoutMs);
@@ -98,7 +97,7 @@ export class SignIn {
     const restore = signInRestoreFromOptions(options);
     if (restore && restore.state !== 'expired') {
       if (options.token === undefined) {
-        throw new InvalidSignInSnapshotError(
+        throw new InvalidSnapshotError(
           'The stored snapshot has a session: pass the token stored with it (createSignIn({ snapshot, token })).',
         );
       }
@@ -125,7 +124,7 @@ export class SignIn {
       anonymous: this.#anonymous,
       clock: this.#clock,
       session: () => {
-        if (!this.#session) throw new SignInSessionExpiredError();
+        if (!this.#session) throw new SessionExpiredError();
         return this.#session.client;
       },
       openSession: (token) => this.#openSession(token),
@@ -252,14 +251,14 @@ export class SignIn {
       this.#assertReadyForSecondFactor();
       const options = this.secondFactor?.fido2Options;
       if (!options) {
-        throw new SignInInvalidInputError(
+        throw new InvalidInputError(
           'DSM offered no FIDO2 challenge for this sign-in; use a recovery code.',
         );
       }
       assertion = await proof(options);
     }
     if (typeof assertion !== 'object' || assertion === null) {
-      throw new SignInInvalidInputError(
+      throw new InvalidInputError(
         'completeWithSecurityKey needs an assertion, or a function that returns one.',
       );
     }
@@ -392,14 +391,14 @@ export class SignIn {
       {
         clock: this.#clock,
         ...(timeoutMs !== undefined && { timeoutMs }),
-        stopped: () => new SignInDisposedError(),
-        timedOut: () => new SignInInterruptedError('sign-out'),
+        stopped: () => new WorkflowDisposedError('sign-in'),
+        timedOut: () => new OperationInterruptedError('sign-out'),
       },
     );
   }
 
   #assertAlive(): void {
-    if (this.#disposing) throw new SignInDisposedError();
+    if (this.#disposing) throw new WorkflowDisposedError('sign-in');
   }
 
   /** Refuses before the user touches the key, rather than after. */
@@ -410,10 +409,10 @@ export class SignIn {
       const { retryAt } = snapshot.context;
       if (snapshot.matches({ awaitingSecondFactor: 'rateLimited' }) && retryAt !== null) {
         const left = retryAt - this.#clock.now();
-        if (left > 0) throw new SignInRateLimitedError(left);
+        if (left > 0) throw rateLimitedUntilRetry('completeWithAssertion', left);
         return;
       }
-      throw new SignInBusyError();
+      throw new WorkflowBusyError();
     }
   }
 

@@ -9,7 +9,21 @@ export type {
 } from '../../machines/signIn.types.js';
 export { createSignInActors, type SignInDependencies } from './actors.js';
 export { createSignIn, SignIn, signInStateOf } from './createSignIn.js';
-export * from './errors.js';
+export {
+  AlreadySignedInError,
+  InvalidSignInSnapshotError,
+  NotAwaitingSecondFactorError,
+  SecondFactorFailedError,
+  SignedOutError,
+  SignInBusyError,
+  SignInDisposedError,
+  type SignInErrorCode,
+  SignInFailedError,
+  SignInInterruptedError,
+  SignInInvalidInputError,
+  SignInRateLimitedError,
+  SignInSessionExpiredError,
+} from './errors.js';
 export { type HandoffSource, TwoFactorConfigHandoff } from './handoff.js';
 export type { SignInCredentials } from './inputs.js';
 export {

@@ -15,7 +15,7 @@ import {
   type SnapshotKeys,
   sealSnapshot,
 } from '../persistence/signer.js';
-import { InvalidSignInSnapshotError, SignInInvalidInputError } from './errors.js';
+import { InvalidInputError, InvalidSnapshotError } from '../workflow/errors.js';
 
 export const SIGN_IN_SNAPSHOT_FORMAT = 'dsm-2fa-guard/sign-in';
 export const SIGN_IN_SNAPSHOT_VERSION = 1;
@@ -76,17 +76,17 @@ const expectation: SnapshotExpectation = {
   format: SIGN_IN_SNAPSHOT_FORMAT,
   version: SIGN_IN_SNAPSHOT_VERSION,
   noun: 'sign-in snapshot',
-  refuse: (message, reason) => new InvalidSignInSnapshotError(message, reason),
+  refuse: (message, reason) => new InvalidSnapshotError(message, reason),
 };
 
-/** Checks `snapshotKey` (throws `SignInInvalidInputError`, whose message never holds the key). */
+/** Checks `snapshotKey` (throws `InvalidInputError`, whose message never holds the key). */
 export function readSignInSnapshotKeys(snapshotKey: unknown): SnapshotKeyRing {
-  return readSnapshotKeys(snapshotKey, (message) => new SignInInvalidInputError(message));
+  return readSnapshotKeys(snapshotKey, (message) => new InvalidInputError(message));
 }
 
 /**
  * Builds the persisted form from the machine's state, signed when a `snapshotKey` is given
- * (with its first key). Throws `SignInInvalidInputError` for a bad key.
+ * (with its first key). Throws `InvalidInputError` for a bad key.
  */
 export function toPersistedSignIn(
   state: SignInStateName,
@@ -150,7 +150,7 @@ function unsignedSnapshot(
 function parse(value: unknown, keys: SnapshotKeyRing): PersistedSignIn {
   const parsed = persistedSchema.safeParse(openSnapshot(value, keys, expectation));
   if (!parsed.success) {
-    throw new InvalidSignInSnapshotError(
+    throw new InvalidSnapshotError(
       `The stored snapshot is not a dsm-2fa-guard sign-in snapshot (bad fields: ${badFields(parsed.error.issues)}).`,
       'malformed',
     );
@@ -159,7 +159,7 @@ function parse(value: unknown, keys: SnapshotKeyRing): PersistedSignIn {
 }
 
 function incomplete(state: string): never {
-  throw new InvalidSignInSnapshotError(
+  throw new InvalidSnapshotError(
     `The stored snapshot is ${state} but misses its session.`,
     'malformed',
   );
@@ -180,8 +180,8 @@ export function signInRestoreFromOptions(options: {
 /**
  * Checks a stored snapshot (an object or its JSON text) and turns it into the machine's restore
  * input (`null` for signed out). With a `snapshotKey`, the snapshot must carry a signature by
- * one of its keys. Throws `InvalidSignInSnapshotError` (see its `reason`) for anything it
- * cannot trust, and `SignInInvalidInputError` for a bad key.
+ * one of its keys. Throws `InvalidSnapshotError` (see its `reason`) for anything it
+ * cannot trust, and `InvalidInputError` for a bad key.
  */
 export function fromPersistedSignIn(
   value: unknown,

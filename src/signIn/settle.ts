@@ -4,13 +4,15 @@
  */
 import type { SignInEvent } from '../../machines/signIn.types.js';
 import {
+  OperationInterruptedError,
+  SessionExpiredError,
+  WorkflowBusyError,
+  WorkflowDisposedError,
+} from '../workflow/errors.js';
+import {
   AlreadySignedInError,
   NotAwaitingSecondFactorError,
-  SignInBusyError,
-  SignInDisposedError,
-  SignInInterruptedError,
-  SignInRateLimitedError,
-  SignInSessionExpiredError,
+  rateLimitedUntilRetry,
 } from './errors.js';
 import type { SignInActor, SignInEventOf, SignInSnapshot } from './types.js';
 
@@ -22,9 +24,9 @@ export function refusalError(event: SignInEventOf<'requestRefused'>): Error {
     case 'NOT_AWAITING_SECOND_FACTOR':
       return new NotAwaitingSecondFactorError();
     case 'RATE_LIMITED':
-      return new SignInRateLimitedError(event.retryAfterMs);
+      return rateLimitedUntilRetry(event.request, event.retryAfterMs);
     default:
-      return new SignInBusyError();
+      return new WorkflowBusyError();
   }
 }
 
@@ -72,16 +74,16 @@ export function sendRequest<T>(
           const value = result(snapshot);
           if (value !== undefined) return finish(() => resolve(value));
           const fallback = snapshot.matches('expired')
-            ? new SignInSessionExpiredError()
-            : new SignInInterruptedError(what);
+            ? new SessionExpiredError()
+            : new OperationInterruptedError(what);
           finish(() => reject(failure ?? fallback));
         },
         error: (error) => finish(() => reject(error)),
-        complete: () => finish(() => reject(new SignInDisposedError())),
+        complete: () => finish(() => reject(new WorkflowDisposedError('sign-in'))),
       }),
     );
     actor.send(event);
     if (inFlight(actor.getSnapshot())) started = true;
-    else finish(() => reject(new SignInBusyError()));
+    else finish(() => reject(new WorkflowBusyError()));
   });
 }

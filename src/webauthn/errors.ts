@@ -1,4 +1,6 @@
-/** Codes of the errors a security-key ceremony raises. */
+import { DsmError } from '../client/errors/DsmError.js';
+
+/** The codes of the errors a security-key ceremony raises, a part of `DsmErrorCode`. */
 export type SecurityKeyErrorCode =
   | 'WEBAUTHN_CANCELLED'
   | 'WEBAUTHN_ALREADY_REGISTERED'
@@ -10,11 +12,14 @@ export type SecurityKeyErrorCode =
 export type CeremonyKind = 'create' | 'get';
 
 /**
- * Base of the errors a WebAuthn ceremony raises: a stable `code`, the `ceremony` that failed,
- * and the browser's own error as `cause` (a `DOMException`; it holds no secret).
+ * The base of the errors a WebAuthn ceremony raises (`createCredentialFor`, `getAssertionFor`,
+ * `registerSecurityKey`, `approveWithSecurityKey`, `toSecurityKeyError`); never thrown itself.
+ * Beyond `code`: `ceremony`, the browser call that failed, and `cause`, the browser's own error
+ * when there was one (a `DOMException`: the browser's text, never DSM's or a secret; `toJSON()`
+ * leaves it out).
  */
-export class SecurityKeyError extends Error {
-  readonly code: SecurityKeyErrorCode;
+export abstract class SecurityKeyError extends DsmError {
+  declare readonly code: SecurityKeyErrorCode;
   readonly ceremony: CeremonyKind;
 
   constructor(
@@ -23,22 +28,23 @@ export class SecurityKeyError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'SecurityKeyError';
-    this.code = code;
+    super(code, message, options);
     this.ceremony = ceremony;
   }
 
-  toJSON(): { name: string; code: string; ceremony: CeremonyKind; message: string } {
-    return { name: this.name, code: this.code, ceremony: this.ceremony, message: this.message };
+  protected override details(): Record<string, unknown> {
+    return { ceremony: this.ceremony };
   }
 }
 
 /**
- * The user cancelled the browser's security-key prompt, it timed out, or it was aborted
- * (`NotAllowedError`, `AbortError`). Nothing was sent to DSM after the challenge.
+ * Thrown when the user cancelled the browser's security-key prompt, it timed out, or it was
+ * aborted (`NotAllowedError`, `AbortError`, or the caller's signal before the ceremony began).
+ * Nothing was sent to DSM after the challenge.
  */
 export class SecurityKeyCancelledError extends SecurityKeyError {
+  override readonly name: string = 'SecurityKeyCancelledError';
+  declare readonly code: 'WEBAUTHN_CANCELLED';
   constructor(ceremony: CeremonyKind, options?: { cause?: unknown }) {
     super(
       'WEBAUTHN_CANCELLED',
@@ -46,12 +52,16 @@ export class SecurityKeyCancelledError extends SecurityKeyError {
       'The security key prompt was cancelled or timed out. Try again, and touch the key when it blinks.',
       options,
     );
-    this.name = 'SecurityKeyCancelledError';
   }
 }
 
-/** The key is already registered for this account (`InvalidStateError` on create). */
+/**
+ * Thrown by a registration (`create`) when the key is already registered for this account
+ * (`InvalidStateError`). `ceremony` is always `create`.
+ */
 export class SecurityKeyAlreadyRegisteredError extends SecurityKeyError {
+  override readonly name: string = 'SecurityKeyAlreadyRegisteredError';
+  declare readonly code: 'WEBAUTHN_ALREADY_REGISTERED';
   constructor(options?: { cause?: unknown }) {
     super(
       'WEBAUTHN_ALREADY_REGISTERED',
@@ -59,15 +69,16 @@ export class SecurityKeyAlreadyRegisteredError extends SecurityKeyError {
       'This security key is already registered for this account. Use another key.',
       options,
     );
-    this.name = 'SecurityKeyAlreadyRegisteredError';
   }
 }
 
 /**
- * This environment cannot run the ceremony: no WebAuthn (`PublicKeyCredential`) here, or no
- * authenticator supports DSM's algorithm (`NotSupportedError`).
+ * Thrown when this environment cannot run the ceremony: no WebAuthn (`PublicKeyCredential`)
+ * here, or no authenticator supports DSM's algorithm (`NotSupportedError`).
  */
 export class SecurityKeyUnsupportedError extends SecurityKeyError {
+  override readonly name: string = 'SecurityKeyUnsupportedError';
+  declare readonly code: 'WEBAUTHN_UNSUPPORTED';
   constructor(ceremony: CeremonyKind, message?: string, options?: { cause?: unknown }) {
     super(
       'WEBAUTHN_UNSUPPORTED',
@@ -76,15 +87,16 @@ export class SecurityKeyUnsupportedError extends SecurityKeyError {
         'This browser cannot use security keys here (WebAuthn is unavailable or unsupported).',
       options,
     );
-    this.name = 'SecurityKeyUnsupportedError';
   }
 }
 
 /**
- * The browser refused because this page's origin does not belong to DSM's relying party
- * (`SecurityError`): e.g. the page is on 127.0.0.1 while DSM's rp id is `localhost`.
+ * Thrown when the browser refused because this page's origin does not belong to DSM's relying
+ * party (`SecurityError`): e.g. the page is on 127.0.0.1 while DSM's rp id is `localhost`.
  */
 export class SecurityKeyRpMismatchError extends SecurityKeyError {
+  override readonly name: string = 'SecurityKeyRpMismatchError';
+  declare readonly code: 'WEBAUTHN_RP_MISMATCH';
   constructor(ceremony: CeremonyKind, options?: { cause?: unknown }) {
     super(
       'WEBAUTHN_RP_MISMATCH',
@@ -92,12 +104,16 @@ export class SecurityKeyRpMismatchError extends SecurityKeyError {
       "This page's origin cannot use security keys for DSM's relying party. Open the page on the host DSM names as its rp id.",
       options,
     );
-    this.name = 'SecurityKeyRpMismatchError';
   }
 }
 
-/** Any other failure of the authenticator, or a response that is not a WebAuthn credential. */
+/**
+ * Thrown for any other failure of the authenticator (`InvalidStateError` on `get`, an unknown
+ * error), or when its response is not a WebAuthn credential.
+ */
 export class SecurityKeyFailedError extends SecurityKeyError {
+  override readonly name: string = 'SecurityKeyFailedError';
+  declare readonly code: 'WEBAUTHN_FAILED';
   constructor(ceremony: CeremonyKind, message?: string, options?: { cause?: unknown }) {
     super(
       'WEBAUTHN_FAILED',
@@ -105,6 +121,5 @@ export class SecurityKeyFailedError extends SecurityKeyError {
       message ?? 'The security key could not complete the request. Try again or use another key.',
       options,
     );
-    this.name = 'SecurityKeyFailedError';
   }
 }

@@ -1,6 +1,12 @@
+import { DsmError } from '../client/errors/DsmError.js';
 import type { SnapshotRefusalReason } from '../persistence/refusal.js';
 
-/** Codes of the errors the workflow itself raises (DSM's errors keep the client's codes). */
+/**
+ * The codes of the errors the 2FA-configuration workflow raises itself, a part of
+ * `DsmErrorCode` (DSM's errors reach the caller with the client's codes). `SESSION_EXPIRED`,
+ * `BUSY`, `INTERRUPTED`, `DISPOSED`, `INVALID_INPUT` and `INVALID_SNAPSHOT` are the sign-in's too,
+ * with the same classes.
+ */
 export type TwoFactorConfigErrorCode =
   | 'CONFIG_LOCKED'
   | 'CONFIG_UNLOCKED'
@@ -16,133 +22,164 @@ export type TwoFactorConfigErrorCode =
   | 'UNLOCK_TOO_LATE'
   | 'UNEXPECTED';
 
-/** Base class of the workflow's errors: a stable `code`, a message a person can act on. */
-export class TwoFactorConfigError extends Error {
-  readonly code: TwoFactorConfigErrorCode;
-
-  constructor(code: TwoFactorConfigErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TwoFactorConfigError';
-    this.code = code;
-  }
-
-  toJSON(): { name: string; code: string; message: string } {
-    return { name: this.name, code: this.code, message: this.message };
-  }
-}
-
 /**
- * Thrown by a config operation (add/remove/rename device, new device challenge, recovery codes)
- * while the configuration is not unlocked, or its deadline has passed. No request was sent.
+ * Thrown by a config operation (add/remove/rename device, new device challenge, recovery codes,
+ * enable/disable 2FA, `registerSecurityKey`) while the configuration is not unlocked, or its
+ * deadline has passed. No request was sent. No fields beyond `code` and `message`.
  */
-export class TwoFactorConfigLockedError extends TwoFactorConfigError {
+export class TwoFactorConfigLockedError extends DsmError {
+  override readonly name: string = 'TwoFactorConfigLockedError';
+  declare readonly code: 'CONFIG_LOCKED';
   constructor(message = 'The 2FA configuration is locked. Unlock it with the password first.') {
     super('CONFIG_LOCKED', message);
-    this.name = 'TwoFactorConfigLockedError';
   }
 }
 
 /**
- * Thrown by an approval operation (challenge, approve, deny) while the configuration is
- * unlocked: DSM cannot use the 2FA device then. No request was sent.
+ * Thrown by an approval operation (challenge, approve, deny, `approveWithSecurityKey`) while the
+ * configuration is unlocked: DSM cannot use the 2FA device then. No request was sent. No fields
+ * beyond `code` and `message`.
  */
-export class TwoFactorConfigUnlockedError extends TwoFactorConfigError {
+export class TwoFactorConfigUnlockedError extends DsmError {
+  override readonly name: string = 'TwoFactorConfigUnlockedError';
+  declare readonly code: 'CONFIG_UNLOCKED';
   constructor(
     message = 'The 2FA configuration is unlocked, so the security key cannot approve anything. Lock it first.',
   ) {
     super('CONFIG_UNLOCKED', message);
-    this.name = 'TwoFactorConfigUnlockedError';
   }
 }
 
-/** Thrown when DSM says the session expired (401); supply a new session with `resumeSession`. */
-export class SessionExpiredError extends TwoFactorConfigError {
+/**
+ * Thrown when the DSM session has ended: DSM answered 401 to a bearer call (the workflow after
+ * asking Refresh; the sign-in at once), the sign-in's idle timeout ran out, or a call needs the
+ * session after it expired. Sign in again; a 2FA-configuration workflow then continues with
+ * `resumeSession`. `cause` is the client's `DsmUnauthorizedError` when DSM's 401 was the reason.
+ */
+export class SessionExpiredError extends DsmError {
+  override readonly name: string = 'SessionExpiredError';
+  declare readonly code: 'SESSION_EXPIRED';
   constructor(options?: { cause?: unknown }) {
-    super('SESSION_EXPIRED', 'The DSM session expired. Sign in again and resume.', options);
-    this.name = 'SessionExpiredError';
+    super(
+      'SESSION_EXPIRED',
+      'The DSM session expired. Sign in again (a 2FA-configuration workflow then resumes with resumeSession).',
+      options,
+    );
   }
 }
 
 /**
  * Thrown by `unlock` when DSM refused the password: Config2faAuth answered 401 and Refresh
- * showed the session alive. The configuration stays locked.
+ * showed the session alive. The configuration stays locked. No fields beyond `code` and
+ * `message`.
  */
-export class WrongPasswordError extends TwoFactorConfigError {
+export class WrongPasswordError extends DsmError {
+  override readonly name: string = 'WrongPasswordError';
+  declare readonly code: 'WRONG_PASSWORD';
   constructor(options?: { cause?: unknown }) {
     super('WRONG_PASSWORD', 'DSM refused the password. The configuration stays locked.', options);
-    this.name = 'WrongPasswordError';
-  }
-}
-
-/** Thrown when the machine could not take the request now (a raw `actor.send` user only). */
-export class WorkflowBusyError extends TwoFactorConfigError {
-  constructor() {
-    super('BUSY', 'Another request of this workflow is in flight; try again when it settles.');
-    this.name = 'WorkflowBusyError';
-  }
-}
-
-/** Thrown for an operation kind the workflow does not know. No request was sent. */
-export class UnknownOperationError extends TwoFactorConfigError {
-  constructor(kind: string) {
-    super('UNKNOWN_OPERATION', `Unknown operation "${kind.slice(0, 64)}".`);
-    this.name = 'UnknownOperationError';
   }
 }
 
 /**
- * Thrown when the workflow left the state a request ran in before DSM answered (a lock, the
- * deadline, dispose). DSM may or may not have applied the change: read the user to know.
+ * Thrown when a controller cannot take a request now because another of its requests is in
+ * flight: the sign-in (a second `signIn` or `completeWith…` while one runs), or the workflow's
+ * machine refusing an event (a raw `actor.send` user only). No request was sent.
  */
-export class OperationInterruptedError extends TwoFactorConfigError {
+export class WorkflowBusyError extends DsmError {
+  override readonly name: string = 'WorkflowBusyError';
+  declare readonly code: 'BUSY';
+  constructor() {
+    super('BUSY', 'Another request is in flight; try again when it settles.');
+  }
+}
+
+/**
+ * Thrown for an operation kind the workflow does not know (a raw `actor.send` user, or an
+ * untyped caller). No request was sent. The message quotes at most 64 characters of the kind.
+ */
+export class UnknownOperationError extends DsmError {
+  override readonly name: string = 'UnknownOperationError';
+  declare readonly code: 'UNKNOWN_OPERATION';
+  constructor(kind: string) {
+    super('UNKNOWN_OPERATION', `Unknown operation "${kind.slice(0, 64)}".`);
+  }
+}
+
+/**
+ * Thrown when a controller left the state a request ran in before DSM answered: the workflow
+ * by a lock, the deadline or dispose; the sign-in by a sign-out or dispose. DSM may or may not
+ * have applied the request (read the user, or sign in again, to know). `what` in the message
+ * names the request, e.g. `unlock` or `sign-in`.
+ */
+export class OperationInterruptedError extends DsmError {
+  override readonly name: string = 'OperationInterruptedError';
+  declare readonly code: 'INTERRUPTED';
   constructor(what: string) {
     super(
       'INTERRUPTED',
       `The ${what} was interrupted before DSM answered; DSM may or may not have applied it.`,
     );
-    this.name = 'OperationInterruptedError';
-  }
-}
-
-/** Thrown by any call after `dispose()`. */
-export class WorkflowDisposedError extends TwoFactorConfigError {
-  constructor() {
-    super('DISPOSED', 'This 2FA configuration workflow was disposed; create a new one.');
-    this.name = 'WorkflowDisposedError';
-  }
-}
-
-/** Thrown for bad input before anything is sent: an empty password, a malformed argument. */
-export class InvalidInputError extends TwoFactorConfigError {
-  constructor(message: string) {
-    super('INVALID_INPUT', message);
-    this.name = 'InvalidInputError';
   }
 }
 
 /**
- * Thrown by `createTwoFactorConfig({ snapshot })` (and `fromPersisted`,
- * `withStoredTwoFactorConfig`) for a snapshot it cannot trust or cannot resume. `reason` says
- * why: `forged`, `unsigned` and `foreign` mean the stored value is not what this user's
- * `persist()` wrote with your `snapshotKey` (drop it; investigate the storage); see
- * `SnapshotRefusalReason`. The message is this library's text only, never a value read from
- * the snapshot.
+ * Thrown by any call on a 2FA-configuration workflow or a sign-in after its `dispose()`, and to
+ * a request that `dispose()` ended. Create a new one. `what` in the message names the controller.
  */
-export class InvalidSnapshotError extends TwoFactorConfigError {
+export class WorkflowDisposedError extends DsmError {
+  override readonly name: string = 'WorkflowDisposedError';
+  declare readonly code: 'DISPOSED';
+  constructor(what = '2FA configuration workflow') {
+    super('DISPOSED', `This ${what} was disposed; create a new one.`);
+  }
+}
+
+/**
+ * Thrown for bad input to a controller or helper before anything is sent: an empty password,
+ * email or recovery code, an empty or multi-line device name, a missing client, an option out
+ * of range, an unusable `snapshotKey`. The message names the input, never its value.
+ */
+export class InvalidInputError extends DsmError {
+  override readonly name: string = 'InvalidInputError';
+  declare readonly code: 'INVALID_INPUT';
+  constructor(message: string) {
+    super('INVALID_INPUT', message);
+  }
+}
+
+/**
+ * Thrown by `createTwoFactorConfig({ snapshot })`, `fromPersisted`, `withStoredTwoFactorConfig`,
+ * `createSignIn({ snapshot })` and `fromPersistedSignIn` for a snapshot they cannot trust or
+ * cannot resume. `reason` says why: `forged`, `unsigned` and `foreign` mean the stored value is
+ * not what this user's `persist()` wrote with your `snapshotKey` (drop it; investigate the
+ * storage); see `SnapshotRefusalReason`. The message is this library's text only, never a
+ * value read from the snapshot.
+ */
+export class InvalidSnapshotError extends DsmError {
+  override readonly name: string = 'InvalidSnapshotError';
+  declare readonly code: 'INVALID_SNAPSHOT';
   readonly reason: SnapshotRefusalReason;
 
   constructor(message: string, reason: SnapshotRefusalReason = 'unusable') {
     super('INVALID_SNAPSHOT', message);
-    this.name = 'InvalidSnapshotError';
     this.reason = reason;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { reason: this.reason };
   }
 }
 
-/** Thrown when `onPasswordRequired` gave no password (the user cancelled the prompt). */
-export class PasswordNotProvidedError extends TwoFactorConfigError {
+/**
+ * Thrown when `onPasswordRequired` gave no password (the user cancelled the prompt); the
+ * configuration stays locked and the operation that asked was not sent.
+ */
+export class PasswordNotProvidedError extends DsmError {
+  override readonly name: string = 'PasswordNotProvidedError';
+  declare readonly code: 'PASSWORD_NOT_PROVIDED';
   constructor() {
     super('PASSWORD_NOT_PROVIDED', 'No password was given, so the configuration stays locked.');
-    this.name = 'PasswordNotProvidedError';
   }
 }
 
@@ -151,13 +188,14 @@ export class PasswordNotProvidedError extends TwoFactorConfigError {
  * closed (a suspend in flight, a slow server, a short window). The workflow does not unlock: it
  * terminates, or waits out DSM's own deadline, and then reports `locked` (reason `lostAnswer`).
  */
-export class UnlockAnswerTooLateError extends TwoFactorConfigError {
+export class UnlockAnswerTooLateError extends DsmError {
+  override readonly name: string = 'UnlockAnswerTooLateError';
+  declare readonly code: 'UNLOCK_TOO_LATE';
   constructor() {
     super(
       'UNLOCK_TOO_LATE',
       "DSM's answer to the unlock came after its window had closed, so the configuration is being locked again. Unlock again.",
     );
-    this.name = 'UnlockAnswerTooLateError';
   }
 }
 
@@ -166,12 +204,13 @@ export class UnlockAnswerTooLateError extends TwoFactorConfigError {
  * wherever the workflow's state, events or inspector could see it: their text is the
  * library's own. The caller's promise still receives the original error.
  */
-export class UnexpectedFailureError extends TwoFactorConfigError {
+export class UnexpectedFailureError extends DsmError {
+  override readonly name: string = 'UnexpectedFailureError';
+  declare readonly code: 'UNEXPECTED';
   constructor() {
     super(
       'UNEXPECTED',
       'The request failed in an unexpected way; see the error the call rejected with.',
     );
-    this.name = 'UnexpectedFailureError';
   }
 }

@@ -1,5 +1,5 @@
 import { DsmError } from '../client/errors/DsmError.js';
-import { TwoFactorConfigError, UnexpectedFailureError } from './errors.js';
+import { UnexpectedFailureError } from './errors.js';
 
 /** What an operation's caller receives: DSM's result, or the error exactly as it was thrown. */
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -9,7 +9,7 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown
  * inspect forms hold only text the library wrote (DSM's text stays behind their accessor).
  * Anything else is replaced, so no foreign text reaches a snapshot, an event or the inspector.
  */
-export function toMachineFailure(error: unknown): DsmError | TwoFactorConfigError {
-  if (error instanceof DsmError || error instanceof TwoFactorConfigError) return error;
+export function toMachineFailure(error: unknown): DsmError {
+  if (error instanceof DsmError) return error;
   return new UnexpectedFailureError();
 }

@@ -136,9 +136,9 @@ test('errors', () => {
     expectTypeOf(error.untrustedServerText()).toEqualTypeOf<string>();
   }
   // @ts-expect-error: not a code
-  isDsmError(error, 'WRONG_PASSWORD');
-  expectTypeOf<DsmErrorCode>().toEqualTypeOf<
-    | 'INVALID_OPTIONS'
+  isDsmError(error, 'WRONG_PASSWORT');
+  // Every code and its class: test/client/errors.test-d.ts.
+  expectTypeOf<
     | 'HTTP_ERROR'
     | 'BAD_REQUEST'
     | 'UNAUTHORIZED'
@@ -154,7 +154,8 @@ test('errors', () => {
     | 'INVALID_REQUEST'
     | 'INSECURE_BASE_URL'
     | 'MISSING_CREDENTIALS'
-  >();
+    | 'INVALID_OPTIONS'
+  >().toExtend<DsmErrorCode>();
   expectTypeOf<ReturnType<DsmError['toJSON']>>().toMatchTypeOf<{
     name: string;
     code: DsmErrorCode;

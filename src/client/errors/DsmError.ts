@@ -1,5 +1,9 @@
-/** Every `code` a `DsmError` can carry. Stable: apps and the statechart switch on these strings. */
+/**
+ * Every `code` an error of this library can carry, one per class (see `DsmErrorByCode`).
+ * Stable: apps and the statecharts switch on these strings.
+ */
 export type DsmErrorCode =
+  // DSM answered with an error status (`DsmHttpError` and its subclasses)
   | 'HTTP_ERROR'
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
@@ -8,14 +12,43 @@ export type DsmErrorCode =
   | 'CONFLICT'
   | 'LOCKED'
   | 'RATE_LIMITED'
+  // no usable answer
   | 'NETWORK'
   | 'TIMEOUT'
   | 'ABORTED'
   | 'INVALID_RESPONSE'
+  // refused before anything was sent: the client's input and options
   | 'INVALID_REQUEST'
   | 'INSECURE_BASE_URL'
   | 'MISSING_CREDENTIALS'
-  | 'INVALID_OPTIONS';
+  | 'INVALID_OPTIONS'
+  // the controllers (2FA-configuration workflow and sign-in)
+  | 'SESSION_EXPIRED'
+  | 'BUSY'
+  | 'INTERRUPTED'
+  | 'DISPOSED'
+  | 'INVALID_INPUT'
+  | 'INVALID_SNAPSHOT'
+  // the 2FA-configuration workflow
+  | 'CONFIG_LOCKED'
+  | 'CONFIG_UNLOCKED'
+  | 'WRONG_PASSWORD'
+  | 'UNKNOWN_OPERATION'
+  | 'PASSWORD_NOT_PROVIDED'
+  | 'UNLOCK_TOO_LATE'
+  | 'UNEXPECTED'
+  // the sign-in
+  | 'SIGN_IN_FAILED'
+  | 'SECOND_FACTOR_FAILED'
+  | 'SIGNED_OUT'
+  | 'ALREADY_SIGNED_IN'
+  | 'NOT_AWAITING_SECOND_FACTOR'
+  // a WebAuthn ceremony (`SecurityKeyError` and its subclasses)
+  | 'WEBAUTHN_CANCELLED'
+  | 'WEBAUTHN_ALREADY_REGISTERED'
+  | 'WEBAUTHN_UNSUPPORTED'
+  | 'WEBAUTHN_RP_MISMATCH'
+  | 'WEBAUTHN_FAILED';
 
 /** The plain-data form of a `DsmError` (what `toJSON()` returns): safe to log, no secrets. */
 export interface DsmErrorJson {
@@ -28,11 +61,13 @@ export interface DsmErrorJson {
 }
 
 /**
- * The base of every error the DSM client throws; never thrown itself.
+ * The base of every error this library throws; never thrown itself.
  *
- * `code` names the failure (see `DsmErrorCode`). No subclass puts a password, bearer token or
- * API key in its message, its fields, `toJSON()` or `util.inspect()` output: text that comes
- * from DSM has the request's secrets replaced by `[redacted]` before it is stored.
+ * `code` names the failure (see `DsmErrorCode`); each code belongs to exactly one class, and
+ * `isDsmError(error, code)` narrows to it. No subclass puts a password, bearer token, API key
+ * or any text from DSM in its message, its fields, `toJSON()` or `util.inspect()` output: the
+ * message is written by this library, and DSM's own text stays behind
+ * `DsmHttpError.untrustedServerText()`.
  */
 export abstract class DsmError extends Error {
   /** The class name, set by each class as a string so that minifiers cannot change it. */

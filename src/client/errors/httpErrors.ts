@@ -185,18 +185,27 @@ export class DsmLockedError extends DsmHttpError {
 }
 
 /**
- * Thrown on HTTP 429: too many attempts (e.g. wrong passwords). `retryAfterMs` is the wait DSM
- * asked for in `Retry-After` (seconds or an HTTP date), or `undefined` when it gave none.
+ * Thrown on HTTP 429: too many attempts (e.g. wrong passwords or recovery codes).
+ * `retryAfterMs` is the wait DSM asked for in `Retry-After` (seconds or an HTTP date), or
+ * `undefined` when it gave none.
+ *
+ * The sign-in also throws it, with no request sent, for every attempt made before that wait
+ * is over: then `retryAfterMs` is the wait left, `status` is 429 (DSM's answer that started
+ * the wait) and `operationId` the operation that was not sent.
  */
 export class DsmRateLimitedError extends DsmHttpError {
   override readonly name: string = 'DsmRateLimitedError';
   declare readonly code: 'RATE_LIMITED';
-  constructor(init: DsmHttpErrorInit) {
+  constructor(init: DsmHttpErrorInit, { sent = true }: { sent?: boolean } = {}) {
     const wait =
       init.retryAfterMs === undefined
-        ? 'too many attempts. Wait before trying again.'
-        : `too many attempts. Try again in ${Math.ceil(init.retryAfterMs / 1000)} s.`;
-    super(init, 'RATE_LIMITED', wait);
+        ? 'Wait before trying again.'
+        : `Try again in ${Math.max(1, Math.ceil(init.retryAfterMs / 1000))} s.`;
+    super(
+      init,
+      'RATE_LIMITED',
+      sent ? `too many attempts. ${wait}` : `too many attempts; this one was not sent. ${wait}`,
+    );
   }
 }
 

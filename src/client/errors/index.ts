@@ -1,3 +1,32 @@
+import type {
+  AlreadySignedInError,
+  NotAwaitingSecondFactorError,
+  SecondFactorFailedError,
+  SignedOutError,
+  SignInFailedError,
+} from '../../signIn/errors.js';
+import type {
+  SecurityKeyAlreadyRegisteredError,
+  SecurityKeyCancelledError,
+  SecurityKeyFailedError,
+  SecurityKeyRpMismatchError,
+  SecurityKeyUnsupportedError,
+} from '../../webauthn/errors.js';
+import type {
+  InvalidInputError,
+  InvalidSnapshotError,
+  OperationInterruptedError,
+  PasswordNotProvidedError,
+  SessionExpiredError,
+  TwoFactorConfigLockedError,
+  TwoFactorConfigUnlockedError,
+  UnexpectedFailureError,
+  UnknownOperationError,
+  UnlockAnswerTooLateError,
+  WorkflowBusyError,
+  WorkflowDisposedError,
+  WrongPasswordError,
+} from '../../workflow/errors.js';
 import type { DsmErrorCode } from './DsmError.js';
 import { DsmError } from './DsmError.js';
 import type {
@@ -43,7 +72,11 @@ export {
   DsmResponseValidationError,
 } from './validationErrors.js';
 
-/** The error class behind each code. */
+/**
+ * The one class behind each code: `isDsmError(error, code)` narrows to it. The classes live
+ * beside what throws them (the client here, the workflow, the sign-in, the WebAuthn helpers);
+ * all extend `DsmError`.
+ */
 export interface DsmErrorByCode {
   HTTP_ERROR: DsmHttpError;
   BAD_REQUEST: DsmBadRequestError;
@@ -61,11 +94,35 @@ export interface DsmErrorByCode {
   INSECURE_BASE_URL: InsecureBaseUrlError;
   MISSING_CREDENTIALS: DsmMissingCredentialsError;
   INVALID_OPTIONS: DsmOptionsError;
+  SESSION_EXPIRED: SessionExpiredError;
+  BUSY: WorkflowBusyError;
+  INTERRUPTED: OperationInterruptedError;
+  DISPOSED: WorkflowDisposedError;
+  INVALID_INPUT: InvalidInputError;
+  INVALID_SNAPSHOT: InvalidSnapshotError;
+  CONFIG_LOCKED: TwoFactorConfigLockedError;
+  CONFIG_UNLOCKED: TwoFactorConfigUnlockedError;
+  WRONG_PASSWORD: WrongPasswordError;
+  UNKNOWN_OPERATION: UnknownOperationError;
+  PASSWORD_NOT_PROVIDED: PasswordNotProvidedError;
+  UNLOCK_TOO_LATE: UnlockAnswerTooLateError;
+  UNEXPECTED: UnexpectedFailureError;
+  SIGN_IN_FAILED: SignInFailedError;
+  SECOND_FACTOR_FAILED: SecondFactorFailedError;
+  SIGNED_OUT: SignedOutError;
+  ALREADY_SIGNED_IN: AlreadySignedInError;
+  NOT_AWAITING_SECOND_FACTOR: NotAwaitingSecondFactorError;
+  WEBAUTHN_CANCELLED: SecurityKeyCancelledError;
+  WEBAUTHN_ALREADY_REGISTERED: SecurityKeyAlreadyRegisteredError;
+  WEBAUTHN_UNSUPPORTED: SecurityKeyUnsupportedError;
+  WEBAUTHN_RP_MISMATCH: SecurityKeyRpMismatchError;
+  WEBAUTHN_FAILED: SecurityKeyFailedError;
 }
 
 /**
- * Whether `error` is one of the client's errors, optionally with a given `code`; narrows to
- * the matching class (`isDsmError(e, 'FORBIDDEN')` gives `DsmForbiddenError`).
+ * Whether `error` is one of this library's errors, optionally with a given `code`; narrows to
+ * the one class of that code (`isDsmError(e, 'FORBIDDEN')` gives `DsmForbiddenError`,
+ * `isDsmError(e, 'SESSION_EXPIRED')` gives `SessionExpiredError`).
  */
 export function isDsmError(error: unknown): error is DsmError;
 export function isDsmError<C extends DsmErrorCode>(
