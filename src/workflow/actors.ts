@@ -47,7 +47,7 @@ export interface ActorDependencies {
    * Hands an operation's outcome (DSM's result, or the original error) to its caller. Only
    * this channel carries server data: the machine, its events and the inspector see none.
    */
-  deliver: (opId: string, outcome: Outcome) => void;
+  deliver: (opId: string, outcome: Outcome, interrupted?: boolean) => void;
 }
 
 function isUnauthorized(error: unknown): boolean {
@@ -75,6 +75,7 @@ async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): P
 async function runOperation(
   deps: ActorDependencies,
   opId: string,
+  signal: AbortSignal,
   run: () => Promise<{ result: unknown; audit?: AuditEvent }>,
 ): Promise<OperationOutput> {
   try {
@@ -82,7 +83,8 @@ async function runOperation(
     deps.deliver(opId, { ok: true, value: result });
     return audit ? { audit } : {};
   } catch (error) {
-    deps.deliver(opId, { ok: false, error });
+    // Aborted: the workflow left the state first, and no event will tell the caller.
+    deps.deliver(opId, { ok: false, error }, signal.aborted);
     throw toMachineFailure(error);
   }
 }
@@ -103,6 +105,8 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     try {
       await deps.client().config2faAuth({ password }, { signal });
     } catch (error) {
+      // Aborted (a lock, dispose, a new session): no event will tell the caller.
+      if (signal.aborted) deps.deliver('unlock', { ok: false, error }, true);
       // A lost answer (no answer, an unreadable one, a 5xx) goes to the machine as it is: it
       // reads the code and locks for certain, since DSM may have unlocked anyway.
       if (!isUnauthorized(error)) throw toMachineFailure(error);
@@ -133,14 +137,16 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
   const configOperation = fromPromise<OperationOutput, OperationInput>(
     ({ input, signal, system }) => {
       const deps = dependenciesOf(system);
-      return runOperation(deps, input.opId, () => runConfigOperation(input, signal, deps));
+      return runOperation(deps, input.opId, signal, () => runConfigOperation(input, signal, deps));
     },
   );
 
   const approvalOperation = fromPromise<OperationOutput, OperationInput>(
     ({ input, signal, system }) => {
       const deps = dependenciesOf(system);
-      return runOperation(deps, input.opId, () => runApprovalOperation(input, signal, deps));
+      return runOperation(deps, input.opId, signal, () =>
+        runApprovalOperation(input, signal, deps),
+      );
     },
   );
 

@@ -17,6 +17,7 @@ import type {
   TwoFactorConfigEmitted,
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
+import type { DsmError } from '../client/errors/DsmError.js';
 import type {
   ApprovalRequest,
   Fido2AssertionResult,
@@ -28,11 +29,7 @@ import type {
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import type { SnapshotKeys } from '../persistence/signer.js';
-import {
-  type ActorDependencies,
-  createTwoFactorConfigActors,
-  type OperationInputs,
-} from './actors.js';
+import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
 import { type Clock, MAX_TIMER_MS, monotonicOf, systemClock, withLongTimers } from './clock.js';
 import {
@@ -75,10 +72,10 @@ export interface TwoFactorConfigOptions {
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedTwoFactorConfig | string;
   /**
-   * Signs `persist()`'s snapshots (HMAC-SHA-256) and refuses, on restore, any snapshot not
-   * signed with it: altered, forged, unsigned, or another user's. At least 32 bytes (a string
-   * counts its UTF-8 bytes); a list rotates keys (signs with the first, accepts any). Default:
-   * none, and a stored snapshot is trusted as far as its storage is. See SECURITY.md.
+   * A key from `createSnapshotKey(secret)`: `persist()` signs its snapshots with it
+   * (HMAC-SHA-256), and a restore refuses any snapshot not signed with it: altered, forged,
+   * unsigned, or another user's. Default: none, and a stored snapshot is trusted as far as its
+   * storage is. See SECURITY.md.
    */
   snapshotKey?: SnapshotKeys;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
@@ -102,70 +99,57 @@ export interface TwoFactorConfigView {
   busy: boolean;
 }
 
+/** A failure as the workflow's events carry it: always one of the library's errors. */
+export type TwoFactorConfigFailure = DsmError;
+
+type WithFailure<E> = E extends { error: unknown } ? Omit<E, 'error'> & { error: DsmError } : E;
+
 export type TwoFactorConfigEventType = TwoFactorConfigEmitted['type'];
-export type TwoFactorConfigEventOf<T extends TwoFactorConfigEventType> = Extract<
-  TwoFactorConfigEmitted,
-  { type: T }
+/** An event the workflow emits, by type; `error` fields are the library's typed errors. */
+export type TwoFactorConfigEventOf<T extends TwoFactorConfigEventType> = WithFailure<
+  Extract<TwoFactorConfigEmitted, { type: T }>
 >;
 
 export type TwoFactorConfigActor = Actor<TwoFactorConfigMachine>;
 type Snapshot = SnapshotFrom<TwoFactorConfigMachine>;
 
+/** A caller waiting for an operation (or the unlock): settled by the workflow's events. */
+interface Waiter {
+  kind: string;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  outcome?: Outcome;
+}
+
 // One provided machine per clock, shared by every workflow on it: a live workflow costs an
-// actor, not a machine definition. Each actor system maps to its workflow, and the actors build
-// their dependencies from it when they start: per-workflow closures held for the workflow's
-// life measured ~0.7 KB each (test/bench, heap per live workflow).
-const dependencies = new WeakMap<object, TwoFactorConfig>();
+// actor, not a machine definition. Each actor system maps to its workflow, whose dependencies
+// the actors read when they start (closures held per workflow cost heap: test/bench).
+const workflows = new WeakMap<object, TwoFactorConfig>();
 let dependenciesOf: (workflow: TwoFactorConfig) => ActorDependencies;
 const actors = createTwoFactorConfigActors((system) => {
-  const found = dependencies.get(system);
-  if (!found) throw new Error('This actor system has no 2FA workflow attached.');
-  return dependenciesOf(found);
+  const workflow = workflows.get(system);
+  if (!workflow) throw new WorkflowDisposedError();
+  return dependenciesOf(workflow);
 });
-// Shared by every idle workflow's queue: a settled promise never changes.
-const idleQueue: Promise<unknown> = Promise.resolve();
 const machineFor = machinesPerClock((now, monotonic) =>
   createTwoFactorConfigMachine(now, monotonic).provide({ actors }),
 );
+// Shared by every idle workflow's queue: a settled promise never changes.
+const idleQueue: Promise<unknown> = Promise.resolve();
+const UNLOCK = 'unlock';
 
 export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
   return topStateName<TwoFactorConfigStateName>(snapshot.value);
 }
 
-/** A request of this workflow is in flight: the chart tags those states `busy`. */
-function isBusy(snapshot: Snapshot): boolean {
-  return snapshot.hasTag('busy');
-}
+const REFUSAL_ERRORS: Record<Exclude<RefusalCode, 'UNKNOWN_OPERATION'>, () => Error> = {
+  CONFIG_LOCKED: () => new TwoFactorConfigLockedError(),
+  CONFIG_UNLOCKED: () => new TwoFactorConfigUnlockedError(),
+  SESSION_EXPIRED: () => new SessionExpiredError(),
+  BUSY: () => new WorkflowBusyError(),
+};
 
-function refusalError(code: RefusalCode, kind: string): Error {
-  switch (code) {
-    case 'CONFIG_LOCKED':
-      return new TwoFactorConfigLockedError();
-    case 'CONFIG_UNLOCKED':
-      return new TwoFactorConfigUnlockedError();
-    case 'SESSION_EXPIRED':
-      return new SessionExpiredError();
-    case 'UNKNOWN_OPERATION':
-      return new UnknownOperationError(kind);
-    default:
-      return new WorkflowBusyError();
-  }
-}
-
-function checkPassword(password: unknown): Secret<string> {
-  let plain: unknown = password;
-  if (password instanceof Secret) {
-    if (password.cleared) throw new InvalidInputError('The password was already used and cleared.');
-    plain = password.reveal();
-  }
-  if (typeof plain !== 'string' || plain.length === 0) {
-    throw new InvalidInputError('The password must be a non-empty string.');
-  }
-  // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
-  return new Secret(plain);
-}
-
-const EXTERNAL_EVENTS = new Set([
+const EXTERNAL_EVENTS = [
   'unlock',
   'lock',
   'operation',
@@ -173,28 +157,38 @@ const EXTERNAL_EVENTS = new Set([
   'sessionRenewed',
   'sessionEnded',
   'dispose',
-]);
+];
 
-/** An operation's caller, waiting for the outcome its actor hands over. */
-interface Waiter {
-  outcome: Outcome | null;
+function invalid(message: string): never {
+  throw new InvalidInputError(message);
 }
 
-function checkMs(name: string, value: number | undefined, { positive = false } = {}): void {
-  if (value === undefined) return;
+/** A duration option: a finite number of ms, within setTimeout's reach. */
+function checkMs(options: TwoFactorConfigOptions, name: keyof TwoFactorConfigOptions, min = 0) {
+  const value = options[name];
   if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (positive && value === 0)
+    value !== undefined &&
+    !(typeof value === 'number' && value >= min && value <= MAX_TIMER_MS)
   ) {
-    throw new InvalidInputError(
-      `${name} must be a finite number of milliseconds, ${positive ? 'more than 0' : '0 or more'}.`,
-    );
+    invalid(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS}.`);
   }
-  if (value > MAX_TIMER_MS) {
-    throw new InvalidInputError(`${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days).`);
+}
+
+/** One line of text, not blank, at most 4096 characters: DSM's rule for names and ids. */
+function checkText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !/^[^\n]*\S[^\n]*$/.test(value) || value.length > 4096) {
+    invalid(`${what} must be one line of text, not blank, at most 4096 characters.`);
   }
+  return value;
+}
+
+function checkPassword(password: unknown): Secret<string> {
+  const plain = password instanceof Secret && !password.cleared ? password.reveal() : password;
+  if (typeof plain !== 'string' || plain.length === 0) {
+    invalid('The password must be a non-empty string (or an uncleared Secret of one).');
+  }
+  // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
+  return new Secret(plain);
 }
 
 /**
@@ -202,31 +196,27 @@ function checkMs(name: string, value: number | undefined, { positive = false } =
  * for good on a malformed event, and takes a forged `xstate.*` event for an actor's answer.
  */
 function externalEventProblem(event: unknown): string | null {
-  if (typeof event !== 'object' || event === null) return 'An event must be an object.';
-  const { type, password, opId, operation } = event as Record<string, unknown>;
-  if (typeof type !== 'string' || !EXTERNAL_EVENTS.has(type)) {
-    return `The event type must be one of ${[...EXTERNAL_EVENTS].join(', ')}.`;
+  const { type, password, opId, operation } = (event ?? {}) as Record<string, unknown>;
+  if (!EXTERNAL_EVENTS.includes(type as string)) {
+    return `The event must be an object whose type is one of ${EXTERNAL_EVENTS.join(', ')}.`;
   }
   if (type === 'unlock' && !(password instanceof Secret && !password.cleared)) {
     return 'An unlock event needs { password: Secret } (an uncleared Secret).';
   }
-  const kind = (operation as { kind?: unknown } | null | undefined)?.kind;
-  if (type === 'operation' && (typeof opId !== 'string' || typeof kind !== 'string')) {
+  if (
+    type === 'operation' &&
+    (typeof opId !== 'string' || typeof (operation as { kind?: unknown })?.kind !== 'string')
+  ) {
     return 'An operation event needs { opId: string, operation: { kind: string, input? } }.';
   }
   return null;
 }
 
-function checkText(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 4096) {
-    throw new InvalidInputError(`${what} must be a non-empty string of at most 4096 characters.`);
-  }
-  return value;
-}
-
 /**
  * The 2FA-configuration workflow: an XState actor of `twoFactorConfigMachine` behind a promise
  * API. Operations wait their turn (one request at a time); `lock()` and `dispose()` do not.
+ * Outcomes travel on one channel: the actors hand results to the waiting caller, and the
+ * machine's events (which operation, which outcome, which code) say when to settle.
  */
 export class TwoFactorConfig {
   readonly actor: TwoFactorConfigActor;
@@ -239,8 +229,7 @@ export class TwoFactorConfig {
   #opSeq = 0;
   #keepalive = false;
   #disposing: Promise<void> | null = null;
-  #detachBrowser: (() => void) | null = null;
-  /** Callers waiting for an operation's outcome, by operation id. */
+  #detachBrowser: (() => void) | undefined;
   readonly #waiters = new Map<string, Waiter>();
 
   static {
@@ -249,75 +238,103 @@ export class TwoFactorConfig {
       userId: workflow.userId,
       clock: workflow.#clock,
       keepalive: () => workflow.#keepalive,
-      deliver: (opId, outcome) => {
+      deliver: (opId, outcome, interrupted) => {
         const waiter = workflow.#waiters.get(opId);
-        if (waiter) waiter.outcome = outcome;
+        if (!waiter) return;
+        waiter.outcome = outcome;
+        // A stopped actor's answer reaches no event: the workflow left the state first.
+        if (interrupted) workflow.#settle(opId, new OperationInterruptedError(waiter.kind));
       },
     });
   }
 
   constructor(options: TwoFactorConfigOptions) {
-    if (!options || typeof options !== 'object' || !options.client) {
-      throw new InvalidInputError('createTwoFactorConfig needs a DSM client.');
+    if (typeof options?.client?.config2faAuth !== 'function') {
+      invalid('createTwoFactorConfig needs { client, userId }, the client from createDsmClient.');
     }
     this.userId = checkText(options.userId, 'userId');
     this.#options = options;
     this.#client = options.client;
-    this.#clock = options.clock ?? systemClock;
-    checkClock(this.#clock);
+    const clock = options.clock ?? systemClock;
+    if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') {
+      invalid('clock must have now(), setTimeout(), clearTimeout() and optionally monotonic().');
+    }
+    this.#clock = clock;
     const restore = restoreFromOptions(options, this.userId);
-    checkMs('autoLockMs', options.autoLockMs, { positive: true });
-    checkMs('safetyMarginMs', options.safetyMarginMs);
-    checkMs('expiringWarningMs', options.expiringWarningMs);
-    checkMs('terminateRetryBaseMs', options.terminateRetryBaseMs, { positive: true });
-    checkMs('disposeTimeoutMs', options.disposeTimeoutMs);
-    if (
-      options.onPasswordRequired !== undefined &&
-      typeof options.onPasswordRequired !== 'function'
-    ) {
-      throw new InvalidInputError('onPasswordRequired must be a function.');
+    checkMs(options, 'autoLockMs', 1);
+    checkMs(options, 'safetyMarginMs');
+    checkMs(options, 'expiringWarningMs');
+    checkMs(options, 'terminateRetryBaseMs', 1);
+    checkMs(options, 'disposeTimeoutMs');
+    if (!['undefined', 'function'].includes(typeof options.onPasswordRequired)) {
+      invalid('onPasswordRequired must be a function.');
     }
-    if ((options.safetyMarginMs ?? 5_000) >= (options.autoLockMs ?? 600_000)) {
-      throw new InvalidInputError('safetyMarginMs must be smaller than autoLockMs.');
-    }
+    const autoLockMs = options.autoLockMs ?? 600_000;
+    const margin = options.safetyMarginMs ?? 5_000;
+    if (margin >= autoLockMs) invalid('safetyMarginMs must be smaller than autoLockMs.');
     // No honest snapshot locks later than one window from now (the margin absorbs clock skew
     // between a back end's instances): believing one could show "unlocked" after DSM locked.
-    const windowEnd = this.#clock.now() + (options.autoLockMs ?? 600_000);
-    const skew = options.safetyMarginMs ?? 5_000;
-    if ((restore?.deadline ?? 0) > windowEnd || (restore?.serverLockBy ?? 0) > windowEnd + skew) {
+    const windowEnd = clock.now() + autoLockMs;
+    if ((restore?.deadline ?? 0) > windowEnd || (restore?.serverLockBy ?? 0) > windowEnd + margin) {
       throw new InvalidSnapshotError(
         'The stored snapshot locks later than one auto-lock window from now: a clock is wrong, or it was altered.',
       );
     }
 
-    this.actor = createActor(machineFor(this.#clock), {
+    const {
+      autoLockMs: a,
+      safetyMarginMs: m,
+      expiringWarningMs: w,
+      terminateRetryBaseMs: t,
+    } = options;
+    this.actor = createActor(machineFor(clock), {
       input: {
-        ...(options.autoLockMs !== undefined && { autoLockMs: options.autoLockMs }),
-        ...(options.safetyMarginMs !== undefined && { safetyMarginMs: options.safetyMarginMs }),
-        ...(options.expiringWarningMs !== undefined && {
-          expiringWarningMs: options.expiringWarningMs,
-        }),
-        ...(options.terminateRetryBaseMs !== undefined && {
-          terminateRetryBaseMs: options.terminateRetryBaseMs,
-        }),
         restore,
+        ...(a !== undefined && { autoLockMs: a }),
+        ...(m !== undefined && { safetyMarginMs: m }),
+        ...(w !== undefined && { expiringWarningMs: w }),
+        ...(t !== undefined && { terminateRetryBaseMs: t }),
       },
       // Every delay is clamped to setTimeout's ceiling and re-armed, never fired early.
-      clock: withLongTimers(this.#clock),
-      ...(options.inspect !== undefined && { inspect: options.inspect }),
+      clock: withLongTimers(clock),
+      ...(options.inspect && { inspect: options.inspect }),
     });
-    dependencies.set(this.actor.system, this);
+    workflows.set(this.actor.system, this);
+    this.actor.on('*', (event) => {
+      switch (event.type) {
+        case 'unlocked':
+          return this.#settle(UNLOCK, undefined, { deadline: event.deadline });
+        case 'unlockFailed':
+          return this.#settle(UNLOCK, event.error);
+        case 'operationSucceeded': {
+          const outcome = this.#waiters.get(event.opId)?.outcome;
+          return outcome?.ok
+            ? this.#settle(event.opId, undefined, outcome.value)
+            : this.#settle(event.opId, new OperationInterruptedError(event.kind));
+        }
+        case 'operationFailed': {
+          const outcome = this.#waiters.get(event.opId)?.outcome;
+          return this.#settle(event.opId, outcome && !outcome.ok ? outcome.error : event.error);
+        }
+        case 'operationRefused':
+          return this.#settle(
+            event.opId,
+            event.code === 'UNKNOWN_OPERATION'
+              ? new UnknownOperationError(event.kind)
+              : REFUSAL_ERRORS[event.code](),
+          );
+      }
+    });
     // Apps hold the actor (selectors, the inspector): a raw send gets a typed error too.
     const send = this.actor.send.bind(this.actor);
     this.actor.send = (event) => {
       const problem = externalEventProblem(event);
-      if (problem) throw new InvalidInputError(problem);
+      if (problem) invalid(problem);
       send(event);
     };
     this.actor.start();
 
-    const inBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
-    if (options.browserLifecycle ?? inBrowser) {
+    if (options.browserLifecycle ?? (typeof window === 'object' && typeof document === 'object')) {
       this.#detachBrowser = attachBrowserLifecycle(this);
     }
   }
@@ -332,11 +349,7 @@ export class TwoFactorConfig {
    * the earlier wins: a wall clock stepped back does not move it later.
    */
   get deadline(): number | null {
-    if (this.state !== 'unlocked') return null;
-    const { deadline, monoDeadline } = this.actor.getSnapshot().context;
-    if (deadline === null || monoDeadline === null) return deadline;
-    const now = this.#clock.now();
-    return Math.min(deadline, now + (monoDeadline - monotonicOf(this.#clock)()));
+    return this.state === 'unlocked' ? this.#bounds().deadline : null;
   }
 
   /** Milliseconds until the auto-lock (0 when not unlocked). */
@@ -347,39 +360,27 @@ export class TwoFactorConfig {
 
   get view(): TwoFactorConfigView {
     const snapshot = this.actor.getSnapshot();
-    return { state: stateNameOf(snapshot), deadline: this.deadline, busy: isBusy(snapshot) };
+    return { state: stateNameOf(snapshot), deadline: this.deadline, busy: snapshot.hasTag('busy') };
   }
 
   /** Unlocks the configuration with the user's password. Already unlocked: resolves at once. */
   unlock(password: SecretInput): Promise<{ deadline: number }> {
-    let secret: Secret<string>;
-    try {
-      this.#assertAlive();
-      secret = checkPassword(password);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#enqueue(async () => {
-      try {
-        // A late timer may still show "unlocked" past the deadline: let the clock decide first.
-        this.actor.send({ type: 'checkDeadline' });
-        await this.#settled();
-        const state = this.state;
-        if (state === 'unlocked') return { deadline: this.deadline! };
-        if (state === 'sessionExpired') throw new SessionExpiredError();
-        return await this.#sendAndAwait<{ deadline: number }>(
-          () => this.actor.send({ type: 'unlock', password: secret }),
-          (settle) => [
-            this.actor.on('unlocked', (event) => settle.resolve({ deadline: event.deadline })),
-            this.actor.on('unlockFailed', (event) => settle.reject(event.error)),
-          ],
-          (snapshot) => snapshot.matches('unlocking'),
-          'unlock',
-        );
-      } finally {
-        secret.clear();
-      }
-    });
+    return this.#guard(() => checkPassword(password)).then((secret) =>
+      this.#enqueue(async () => {
+        try {
+          // A late timer may still show "unlocked" past the deadline: let the clocks decide.
+          this.actor.send({ type: 'checkDeadline' });
+          await this.#settled();
+          if (this.state === 'unlocked') return { deadline: this.deadline! };
+          if (this.state === 'sessionExpired') throw new SessionExpiredError();
+          return (await this.#request(UNLOCK, 'unlock', () =>
+            this.actor.send({ type: 'unlock', password: secret }),
+          )) as { deadline: number };
+        } finally {
+          secret.clear();
+        }
+      }),
+    );
   }
 
   /** Locks the configuration (terminate), aborting an unlock in flight. Does not queue. */
@@ -395,45 +396,44 @@ export class TwoFactorConfig {
 
   /** Asks DSM for a FIDO2 creation challenge (MfaNewChallenge). Config operation. */
   newDeviceChallenge(): Promise<Fido2CreationOptions> {
-    return this.#operation('newDeviceChallenge', undefined) as Promise<Fido2CreationOptions>;
+    return this.#operation('newDeviceChallenge', () => undefined);
   }
 
   /** Registers a security key from `navigator.credentials.create()`'s result. Config operation. */
   addDevice(name: string, attestationResult: Fido2AttestationResult): Promise<User> {
-    return this.#guardInput(() => ({
+    return this.#operation('addDevice', () => ({
       name: checkText(name, 'The device name'),
       attestationResult,
-    })).then((input) => this.#operation('addDevice', input)) as Promise<User>;
+    }));
   }
 
   /** Removes a security key by name. Config operation. */
   removeDevice(name: string): Promise<User> {
-    return this.#guardInput(() => ({ name: checkText(name, 'The device name') })).then((input) =>
-      this.#operation('removeDevice', input),
-    ) as Promise<User>;
+    return this.#operation('removeDevice', () => ({ name: checkText(name, 'The device name') }));
   }
 
   /** Renames a security key. Config operation. */
   renameDevice(oldName: string, newName: string): Promise<User> {
-    return this.#guardInput(() => ({
+    return this.#operation('renameDevice', () => ({
       oldName: checkText(oldName, 'The old device name'),
       newName: checkText(newName, 'The new device name'),
-    })).then((input) => this.#operation('renameDevice', input)) as Promise<User>;
+    }));
   }
 
   /** Replaces the user's recovery codes and returns the new ones. Config operation. */
   async generateRecoveryCodes(): Promise<string[]> {
-    const codes = (await this.#operation('generateRecoveryCodes', undefined)) as Secret<
-      readonly string[]
-    >;
+    const codes = await this.#operation<Secret<readonly string[]>>(
+      'generateRecoveryCodes',
+      () => undefined,
+    );
     return [...codes.reveal()];
   }
 
   /** Asks DSM for the FIDO2 assertion challenge of an approval request. Approval operation. */
   approvalChallenge(requestId: string): Promise<Fido2RequestOptions> {
-    return this.#guardInput(() => ({ requestId: checkText(requestId, 'The request id') })).then(
-      (input) => this.#operation('approvalChallenge', input),
-    ) as Promise<Fido2RequestOptions>;
+    return this.#operation('approvalChallenge', () => ({
+      requestId: checkText(requestId, 'The request id'),
+    }));
   }
 
   /** Approves a request with a FIDO2 assertion and/or the password. Approval operation. */
@@ -441,32 +441,31 @@ export class TwoFactorConfig {
     requestId: string,
     proof: { fido2AuthRequest?: Fido2AssertionResult; password?: SecretInput; body?: unknown },
   ): Promise<ApprovalRequest> {
-    return this.#guardInput(() => {
-      const input: OperationInputs['approve'] = {
-        requestId: checkText(requestId, 'The request id'),
-      };
-      if (proof?.fido2AuthRequest) input.fido2AuthRequest = proof.fido2AuthRequest;
-      if (proof?.password !== undefined) input.password = checkPassword(proof.password);
-      if (proof?.body !== undefined) input.body = proof.body;
-      if (!input.fido2AuthRequest && !input.password) {
-        throw new InvalidInputError('Approving needs a FIDO2 assertion or the password.');
+    return this.#operation('approve', () => {
+      const { fido2AuthRequest, password, body } = proof ?? {};
+      if (!fido2AuthRequest && password === undefined) {
+        invalid('Approving needs a FIDO2 assertion or the password.');
       }
-      return input;
-    }).then((input) => this.#operation('approve', input)) as Promise<ApprovalRequest>;
+      return {
+        requestId: checkText(requestId, 'The request id'),
+        ...(fido2AuthRequest && { fido2AuthRequest }),
+        ...(password !== undefined && { password: checkPassword(password) }),
+        ...(body !== undefined && { body }),
+      };
+    });
   }
 
   /** Denies a request. Approval operation. */
   deny(requestId: string, reason?: string): Promise<ApprovalRequest> {
-    return this.#guardInput(() => ({
+    return this.#operation('deny', () => ({
       requestId: checkText(requestId, 'The request id'),
       ...(reason !== undefined && { reason: String(reason).slice(0, 4096) }),
-    })).then((input) => this.#operation('deny', input)) as Promise<ApprovalRequest>;
+    }));
   }
 
   /** Re-checks the deadline now (a tab became visible, the laptop woke up). */
   checkDeadline(): void {
-    if (this.#disposing) return;
-    this.actor.send({ type: 'checkDeadline' });
+    if (!this.#disposing) this.actor.send({ type: 'checkDeadline' });
   }
 
   /**
@@ -477,17 +476,14 @@ export class TwoFactorConfig {
    */
   resumeSession(client: DsmClient): void {
     this.#assertAlive();
-    if (!client || typeof client.config2faTerminate !== 'function') {
-      throw new InvalidInputError('resumeSession needs a DSM client.');
-    }
-    if (client !== this.#client) {
-      const old = this.#client;
-      const owedTerminate = ['unlocking', 'unlocked', 'locking'].includes(this.state);
-      if (owedTerminate) this.actor.send({ type: 'sessionEnded' });
-      this.#client = client;
-      // Best effort, with the old session's own token; DSM locks it by itself at its deadline.
-      if (owedTerminate) old.config2faTerminate({ keepalive: this.#keepalive }).catch(() => {});
-    }
+    if (typeof client?.config2faTerminate !== 'function')
+      invalid('resumeSession needs a DSM client.');
+    const old = this.#client;
+    const owed = client !== old && ['unlocking', 'unlocked', 'locking'].includes(this.state);
+    if (owed) this.actor.send({ type: 'sessionEnded' });
+    this.#client = client;
+    // Best effort, with the old session's own token; DSM locks it by itself at its deadline.
+    if (owed) old.config2faTerminate({ keepalive: this.#keepalive }).catch(() => {});
     if (this.state === 'sessionExpired') this.actor.send({ type: 'sessionRenewed' });
   }
 
@@ -498,8 +494,7 @@ export class TwoFactorConfig {
    * `createSignIn` calls this for every workflow attached to it.
    */
   endSession(): void {
-    if (this.#disposing || this.actor.getSnapshot().status !== 'active') return;
-    this.actor.send({ type: 'sessionEnded' });
+    if (!this.#disposing) this.actor.send({ type: 'sessionEnded' });
   }
 
   /** Calls `listener` with the current view now and after every change. */
@@ -527,31 +522,10 @@ export class TwoFactorConfig {
     return toPersisted(
       this.userId,
       stateNameOf(snapshot),
-      this.#wallClockContext(snapshot.context),
+      { ...snapshot.context, ...this.#bounds() },
       this.#clock.now(),
       this.#options.snapshotKey,
     );
-  }
-
-  /**
-   * The context with both bounds as wall-clock times, each read the safe way: the deadline by
-   * the earlier clock, DSM's own lock by the later. Only the wall clock crosses a restart.
-   */
-  #wallClockContext(context: Snapshot['context']): Snapshot['context'] {
-    const now = this.#clock.now();
-    const mono = monotonicOf(this.#clock)();
-    const { deadline, monoDeadline, serverLockBy, monoServerLockBy } = context;
-    return {
-      ...context,
-      deadline:
-        deadline === null || monoDeadline === null
-          ? deadline
-          : Math.min(deadline, now + (monoDeadline - mono)),
-      serverLockBy:
-        serverLockBy === null || monoServerLockBy === null
-          ? serverLockBy
-          : Math.max(serverLockBy, now + (monoServerLockBy - mono)),
-    };
   }
 
   /**
@@ -559,40 +533,58 @@ export class TwoFactorConfig {
    * actor. Waits at most `disposeTimeoutMs`. Every later call rejects with `DISPOSED`.
    */
   dispose(options: { keepalive?: boolean } = {}): Promise<void> {
-    if (this.#disposing) return this.#disposing;
-    this.#keepalive = options.keepalive ?? false;
-    this.#detachBrowser?.();
-    this.#disposing = (async () => {
-      const state = this.state;
-      const running = this.actor.getSnapshot().status === 'active';
-      if (running && (state === 'unlocked' || state === 'unlocking' || state === 'locking')) {
+    this.#disposing ??= (async () => {
+      this.#keepalive = options.keepalive ?? false;
+      this.#detachBrowser?.();
+      const active = this.actor.getSnapshot().status === 'active';
+      if (active && ['unlocked', 'unlocking', 'locking'].includes(this.state)) {
         this.actor.send({ type: 'dispose' });
+        // One attempt is best effort; DSM locks by itself at its deadline.
         await this.#waitFor(
           (snapshot) =>
             snapshot.matches('locked') ||
             snapshot.matches('sessionExpired') ||
-            // One attempt is best effort; DSM locks by itself at its deadline.
             snapshot.matches({ locking: 'retrying' }),
           this.#options.disposeTimeoutMs ?? 10_000,
         ).catch(() => {});
       }
       this.actor.stop();
-      dependencies.delete(this.actor.system);
+      workflows.delete(this.actor.system);
+      for (const opId of [...this.#waiters.keys()]) this.#settle(opId, new WorkflowDisposedError());
     })();
     return this.#disposing;
+  }
+
+  /**
+   * Both bounds as wall-clock times, each read the safe way: the deadline by the earlier clock,
+   * DSM's own lock by the later. Only the wall clock crosses a restart.
+   */
+  #bounds() {
+    const { deadline, monoDeadline, serverLockBy, monoServerLockBy } =
+      this.actor.getSnapshot().context;
+    const shift = this.#clock.now() - monotonicOf(this.#clock)();
+    return {
+      deadline:
+        deadline === null || monoDeadline === null
+          ? deadline
+          : Math.min(deadline, monoDeadline + shift),
+      serverLockBy:
+        serverLockBy === null || monoServerLockBy === null
+          ? serverLockBy
+          : Math.max(serverLockBy, monoServerLockBy + shift),
+    };
   }
 
   #assertAlive(): void {
     if (this.#disposing) throw new WorkflowDisposedError();
   }
 
-  #guardInput<T>(build: () => T): Promise<T> {
-    try {
+  /** Runs the input checks now, as a promise: a bad argument rejects, never throws. */
+  #guard<T>(check: () => T): Promise<T> {
+    return new Promise((resolve) => {
       this.#assertAlive();
-      return Promise.resolve(build());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      resolve(check());
+    });
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -604,51 +596,25 @@ export class TwoFactorConfig {
     return run;
   }
 
-  async #operation(kind: OperationKind, input: unknown): Promise<unknown> {
-    if (
-      isConfigOperation(kind) &&
-      this.state === 'locked' &&
-      this.#options.onPasswordRequired &&
-      !this.#disposing
-    ) {
-      await this.#sharedPasswordPrompt();
-    }
-    return this.#enqueue(async () => {
-      await this.#settled();
-      if (
-        isApprovalOperation(kind) &&
-        this.state === 'unlocked' &&
-        this.#options.lockBeforeApproval
-      ) {
-        await this.lock();
+  #operation<T>(kind: OperationKind, check: () => unknown): Promise<T> {
+    return this.#guard(check).then(async (input) => {
+      if (isConfigOperation(kind) && this.state === 'locked' && this.#options.onPasswordRequired) {
+        await this.#sharedPasswordPrompt();
       }
-      const opId = `op-${++this.#opSeq}`;
-      // The result travels from the actor to this caller only; the events say which outcome.
-      const waiter: Waiter = { outcome: null };
-      this.#waiters.set(opId, waiter);
-      try {
-        return await this.#sendAndAwait<unknown>(
-          () => this.actor.send({ type: 'operation', opId, operation: { kind, input } }),
-          (settle) => [
-            this.actor.on('operationSucceeded', (event) => {
-              if (event.opId !== opId) return;
-              if (waiter.outcome?.ok) settle.resolve(waiter.outcome.value);
-              else settle.reject(new OperationInterruptedError(kind));
-            }),
-            this.actor.on('operationFailed', (event) => {
-              if (event.opId !== opId) return;
-              settle.reject(waiter.outcome?.ok === false ? waiter.outcome.error : event.error);
-            }),
-            this.actor.on('operationRefused', (event) => {
-              if (event.opId === opId) settle.reject(refusalError(event.code, event.kind));
-            }),
-          ],
-          (snapshot) => snapshot.context.currentOperation?.opId === opId,
-          kind,
-        );
-      } finally {
-        this.#waiters.delete(opId);
-      }
+      return this.#enqueue(async () => {
+        await this.#settled();
+        if (
+          isApprovalOperation(kind) &&
+          this.state === 'unlocked' &&
+          this.#options.lockBeforeApproval
+        ) {
+          await this.lock();
+        }
+        const opId = `op-${++this.#opSeq}`;
+        return this.#request(opId, kind, () =>
+          this.actor.send({ type: 'operation', opId, operation: { kind, input } }),
+        ) as Promise<T>;
+      });
     });
   }
 
@@ -663,54 +629,25 @@ export class TwoFactorConfig {
     return this.#passwordPrompt;
   }
 
-  /**
-   * Sends an event and settles on the first matching emitted outcome. If the machine leaves
-   * the in-flight state without one (a lock, the deadline, dispose), rejects INTERRUPTED; if
-   * it never entered it and said nothing, rejects BUSY.
-   */
-  #sendAndAwait<T>(
-    send: () => void,
-    listen: (settle: {
-      resolve: (value: T) => void;
-      reject: (error: unknown) => void;
-    }) => Array<{ unsubscribe(): void }>,
-    inFlight: (snapshot: Snapshot) => boolean,
-    what: string,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let done = false;
-      let started = false;
-      const subscriptions: Array<{ unsubscribe(): void }> = [];
-      const finish = (fn: () => void) => {
-        if (done) return;
-        done = true;
-        for (const subscription of subscriptions) subscription.unsubscribe();
-        fn();
-      };
-      const settle = {
-        resolve: (value: T) => finish(() => resolve(value)),
-        reject: (error: unknown) => finish(() => reject(error)),
-      };
-      subscriptions.push(...listen(settle));
-      subscriptions.push(
-        this.actor.subscribe({
-          next: (snapshot) => {
-            if (inFlight(snapshot)) started = true;
-            else if (started) settle.reject(new OperationInterruptedError(what));
-          },
-          error: (error) => settle.reject(error),
-          complete: () => settle.reject(new WorkflowDisposedError()),
-        }),
-      );
+  /** Sends an event and waits for the outcome the workflow's events settle it with. */
+  #request(id: string, kind: string, send: () => void): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#waiters.set(id, { kind, resolve, reject });
       send();
-      if (inFlight(this.actor.getSnapshot())) started = true;
-      else settle.reject(new WorkflowBusyError());
     });
+  }
+
+  #settle(id: string, error: unknown, value?: unknown): void {
+    const waiter = this.#waiters.get(id);
+    if (!waiter) return;
+    this.#waiters.delete(id);
+    if (error === undefined) waiter.resolve(value);
+    else waiter.reject(error);
   }
 
   /** Waits until no request of this workflow is in flight. */
   #settled(): Promise<void> {
-    return this.#waitFor((snapshot) => !isBusy(snapshot));
+    return this.#waitFor((snapshot) => !snapshot.hasTag('busy'));
   }
 
   #waitFor(predicate: (snapshot: Snapshot) => boolean, timeoutMs?: number): Promise<void> {
@@ -720,21 +657,6 @@ export class TwoFactorConfig {
       stopped: () => new WorkflowDisposedError(),
       timedOut: () => new OperationInterruptedError('wait'),
     });
-  }
-}
-
-function checkClock(clock: Clock): void {
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function' ||
-    (clock.monotonic !== undefined && typeof clock.monotonic !== 'function')
-  ) {
-    throw new InvalidInputError(
-      'clock must have now(), setTimeout() and clearTimeout() (and optionally monotonic()).',
-    );
   }
 }
 

@@ -48,7 +48,7 @@ const persistedSchema = z.object({
   state: z.enum(['locked', 'unlocked', 'locking', 'sessionExpired']),
   deadline: finiteTime,
   serverLockBy: finiteTime,
-  lockReason: z.nullable(z.enum(['user', 'timeout', 'server', 'dispose'])),
+  lockReason: z.nullable(z.enum(['user', 'timeout', 'server', 'dispose', 'session', 'lostAnswer'])),
   savedAt: z.number(),
   signature: z.optional(z.string()),
 });
