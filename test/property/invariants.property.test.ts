@@ -3,16 +3,18 @@
  * and without timers (a laptop asleep), latencies and injected faults, checked after every
  * step against the emulator's own lock state and request log.
  *
- * FC_RUNS sets the number of runs (default 1000, the CI figure and the local one: about 4 s).
- * A failure prints its seed, path and shrunk counterexample; FC_SEED (and FC_PATH) replay it.
+ * PROPERTY_RUNS sets the number of runs (FC_RUNS too): 250 by default, under a second; CI
+ * raises it to 1000 (.ci/run). A failure prints its seed, path and shrunk counterexample;
+ * FC_SEED (and FC_PATH) replay it.
  * Paste the counterexample into regressions.test.ts once it is understood.
  */
 import { test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { runScenario } from '../support/modelPropertyRunner.js';
+import { propertyRuns } from '../support/propertyRuns.js';
 import { scenarioArbitrary } from '../support/modelPropertySteps.js';
 
-const numRuns = Number(process.env.FC_RUNS ?? 1_000);
+const numRuns = propertyRuns(250);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const path = process.env.FC_PATH;
 

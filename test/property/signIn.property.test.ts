@@ -13,8 +13,8 @@
  * 3. every action settles (bounded with the fake clock), rejecting only with a string `code`;
  * 4. no password, token or recovery code shows in persisted snapshots, events or errors.
  *
- * FC_RUNS sets the number of runs (default 120, to stay under 4 s wall); a failure prints its seed and path, and
- * FC_SEED (with FC_PATH) replays it.
+ * PROPERTY_RUNS sets the number of runs (FC_RUNS too): 100 by default, about a second; CI raises
+ * it to 1000 (.ci/run). A failure prints its seed and path, and FC_SEED (with FC_PATH) replays it.
  */
 import { setImmediate as realImmediate } from 'node:timers/promises';
 import { inspect } from 'node:util';
@@ -31,9 +31,9 @@ import { generateRecoveryCodes } from '../../src/emulator/recoveryCodes.js';
 import type { DeviceRecord } from '../../src/emulator/state.js';
 import { createSignIn, type SignIn } from '../../src/signIn/index.js';
 import { registerKeyAndCodes } from '../signIn/signInHarness.js';
+import { propertyRuns } from '../support/propertyRuns.js';
 
-// 200 runs take about 4.5 s wall on this 2-core machine under load; 120 keep the file under 4 s.
-const numRuns = Number(process.env.FC_RUNS ?? 120);
+const numRuns = propertyRuns(100);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const path = process.env.FC_PATH;
 
