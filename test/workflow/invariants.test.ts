@@ -136,9 +136,86 @@ describe('two clocks, the earlier wins', () => {
     clocks.stepWall(3_600_000);
     await clocks.advance(60_000, settle);
     const restored = createTwoFactorConfig({
+      client,
+      userId,
+      clock: clocks,
+      browserLifecycle: false,
+      snapshot: stored,
+    });
+    open.push(restored);
+    expect(restored.state).toBe('unlocked');
+    expect(restored.remainingMs()).toBe(WINDOW - MARGIN - 60_000);
+  });
+});
+
+describe('every delay is clamped to setTimeout and re-armed', () => {
+  it('a delay beyond 2^31-1 ms waits its full length instead of firing at once', async () => {
+    const fired: number[] = [];
+    const base = new TwoClocks();
+    // setTimeout as Node has it: a delay it cannot hold fires after 1 ms.
+    const overflowing = {
+      ...base,
+      now: base.now,
+      setTimeout: (callback: () => void, ms: number) =>
+        base.setTimeout(callback, ms > MAX_TIMER_MS || !Number.isFinite(ms) ? 1 : ms),
+      clearTimeout: base.clearTimeout,
+    };
+    const long = withLongTimers(overflowing);
+    const days = (n: number) => n * 86_400_000;
+    long.setTimeout(() => fired.push(base.monotonic()), days(34));
+    const cleared = long.setTimeout(() => fired.push(-1), days(40));
+    long.clearTimeout(cleared);
+    await base.advance(days(30), async () => {});
+    expect(fired).toEqual([]);
+    await base.advance(days(4), async () => {});
+    expect(fired).toEqual([days(34)]);
+    await base.advance(days(10), async () => {});
+    expect(fired).toEqual([days(34)]);
+  });
+});
+
+describe('lost and late answers are unknown, never "no"', () => {
+  let hostile: ClientTestServer;
+  beforeEach(async () => {
+    hostile = await startClientTestServer();
+  });
+  afterEach(() => hostile.close());
+
+  it('an unlock answered 502 after DSM acted goes through locking, terminating until DSM answers', async () => {
+    let terminates = 0;
+    const seen: string[] = [];
+    hostile.handle((req, res) => {
+      if (req.url.endsWith('/config_2fa/auth')) return res.writeHead(502).end('Bad gateway');
+      if (req.url.endsWith('/config_2fa/terminate')) {
+        terminates += 1;
+        // The first terminates are dropped too.
+        if (terminates < 3) return res.socket?.destroy();
+        seen.push('locked');
+        return res.writeHead(204).end();
+      }
+      seen.push('approval');
+      return res.writeHead(500).end();
+    });
+    const client = createDsmClient({ baseUrl: hostile.url, token: 'session-token', retry: false });
+    const workflow = createTwoFactorConfig({
+      client,
+      userId: '3b9a1c7e-5d2f-4e8a-9b61-0f2d7c4a8e13',
+      clock: clocks,
+      browserLifecycle: false,
+      terminateRetryBaseMs: 100,
+    });
+    open.push(workflow);
+    const locked = new Promise((resolve) => workflow.on('locked', resolve));
+    await expect(workflow.unlock('pw')).rejects.toMatchObject({ code: 'HTTP_ERROR', status: 502 });
+    expect(workflow.state).toBe('locking');
+    // Stored now, it restores to locking too, with the same reason.
+    const stored = workflow.persist();
+    expect(stored).toMatchObject({ state: 'locking', lockReason: 'lostAnswer' });
+    const restored = createTwoFactorConfig({
       client: createDsmClient({ baseUrl: 'http://127.0.0.1:9', token: 'other', retry: false }),
       userId: stored.userId,
       clock: clocks,
+      browserLifecycle: false,
       snapshot: stored,
     });
     expect(restored.state).toBe('locking');
