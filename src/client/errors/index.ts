@@ -75,10 +75,10 @@ export {
 /**
  * The one class behind each code: `isDsmError(error, code)` narrows to it. The classes live
  * beside what throws them (the client here, the workflow, the sign-in, the WebAuthn helpers);
- * all extend `DsmError`.
+ * all extend `DsmError`. (`HTTP_ERROR` is a `DsmHttpError` that is none of its subclasses.)
  */
 export interface DsmErrorByCode {
-  HTTP_ERROR: DsmHttpError;
+  HTTP_ERROR: DsmHttpError & { readonly code: 'HTTP_ERROR' };
   BAD_REQUEST: DsmBadRequestError;
   UNAUTHORIZED: DsmUnauthorizedError;
   FORBIDDEN: DsmForbiddenError;
