@@ -31,7 +31,9 @@ export interface MachineCoverage {
   /** Every transition, by name: `source --event[candidate]--> targets`. */
   readonly transitionNames: readonly string[];
   report(): MachineCoverageReport;
-  /** Two lines for a test log: states and transitions covered, out of the total. */
+  /** One line: states and transitions covered, out of the total. */
+  summary(): string;
+  /** The summary, then one line for each transition never taken and state never reached. */
   format(): string;
 }
 
@@ -104,14 +106,20 @@ export function createMachineCoverage(machine: AnyStateMachine): MachineCoverage
   const percent = ({ covered, total }: CoverageCount) =>
     `${covered}/${total} (${total === 0 ? 100 : Math.floor((covered / total) * 100)}%)`;
 
+  const summary = () => {
+    const { states, transitions } = report();
+    return `${machine.id} coverage: states ${percent(states)}, transitions ${percent(transitions)}`;
+  };
+
   return {
     inspect,
     transitionNames,
     report,
+    summary,
     format() {
       const { states, transitions } = report();
       return [
-        `${machine.id} coverage: states ${percent(states)}, transitions ${percent(transitions)}`,
+        summary(),
         ...transitions.missing.map((name) => `  never taken: ${name}`),
         ...states.missing.map((name) => `  never reached: ${name}`),
       ].join('\n');

@@ -9,6 +9,7 @@ import { createSignInMachine } from '../../machines/signIn.js';
 import { createMachineCoverage } from '../../src/testing/machineCoverage.js';
 import { machinePaths } from '../../src/testing/machinePaths.js';
 import { replayMachinePath } from '../../src/testing/replayMachinePath.js';
+import { logCoverage } from '../support/coverageLog.js';
 import {
   SIGN_IN_T0,
   signInInput,
@@ -36,7 +37,7 @@ describe('signInMachine replays the paths generated from it', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => vi.useRealTimers());
-  afterAll(() => console.log(coverage.format()));
+  afterAll(() => logCoverage(coverage));
 
   it('follows every shortest path, and every restore', async () => {
     const setClock = (now: number) => vi.setSystemTime(now);

@@ -4,7 +4,7 @@
  * and the emulator's clocks together. After every step the testbed checks the controller's
  * state, DSM's own lock state (never "unlocked" while DSM is locked), the action's outcome
  * (a refusal sends no request) and that no secret shows. The coverage of
- * twoFactorConfigMachine reached this way is printed at the end.
+ * twoFactorConfigMachine reached this way is printed at the end with COVERAGE_DETAIL=1.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it, vi } from 'vitest';
 import { twoFactorConfigMachine } from '../../machines/twoFactorConfig.js';
@@ -18,6 +18,7 @@ import {
   workflowTestParams,
   workflowTestPaths,
 } from '../../src/testing/index.js';
+import { logCoverageDetail } from '../support/coverageLog.js';
 import { useFakeClock } from '../support/workflowHarness.js';
 
 const time = fakeTimersControl(vi);
@@ -57,7 +58,7 @@ describe('the controller against the emulator over HTTP follows the workflow mod
   afterEach(() => vi.useRealTimers());
   afterAll(async () => {
     await server.close();
-    console.log(`Reached by the model paths over HTTP:\n${coverage.format()}`);
+    logCoverageDetail('Reached by the model paths over HTTP', coverage);
   });
 
   describe('along every shortest path', () => {

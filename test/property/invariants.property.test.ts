@@ -11,8 +11,8 @@
 import { test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { runScenario } from '../support/modelPropertyRunner.js';
-import { propertyRuns } from '../support/propertyRuns.js';
 import { scenarioArbitrary } from '../support/modelPropertySteps.js';
+import { propertyRuns } from '../support/propertyRuns.js';
 
 const numRuns = propertyRuns(250);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
