@@ -1,29 +1,17 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { checkBaseUrl } from './baseUrl.js';
 import { DsmMissingCredentialsError, DsmOptionsError } from './errors/setupErrors.js';
 import { DsmRequestValidationError } from './errors/validationErrors.js';
-import { toRetryPolicy } from './retry.js';
 import {
-  ApiKeyCredentials,
-  ApprovalRequest,
-  ApprovalRequestRequest,
-  ApproveRequestBody,
-  AuthResponse,
-  Config2faAuthRequest,
-  Config2faAuthResponse,
-  DenyRequestBody,
-  Fido2AssertionResult,
-  Fido2CreationOptions,
-  Fido2RequestOptions,
-  PasswordCredentials,
-  PathId,
-  RecoveryCodeAuthRequest,
-  RecoveryCodes,
-  User,
-  UserUpdate2fa,
-} from './schemas.js';
+  type DsmOperation,
+  dsmOperations,
+  type OperationId,
+  type OperationResult,
+} from './operations.js';
+import { toRetryPolicy } from './retry.js';
+import { ApiKeyCredentials, PasswordCredentials, PathId } from './schemas.js';
 import { Secret, SecretClearedError, type SecretInput } from './secret.js';
-import { type Expect, type OperationRequest, Transport } from './transport.js';
+import { Transport } from './transport.js';
 import type {
   AuthenticateInput,
   AuthResult,
@@ -89,9 +77,6 @@ function checkClientOptions(options: DsmClientOptions): void {
   checkCredential('apiKey', options.apiKey);
 }
 
-/** `AuthResponse` as this client needs it: a bearer session always carries its token. */
-const BearerAuthResponse = z.extend(AuthResponse, { access_token: z.string() });
-
 /**
  * Creates a typed DSM client. Checks `baseUrl` at once (https, or http to a loopback host;
  * otherwise `InsecureBaseUrlError`). Every method checks its input before sending (throwing
@@ -113,7 +98,7 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
   const apiKey = options.apiKey === undefined ? undefined : Secret.from(options.apiKey);
 
   /** The Authorization header for a session call. */
-  function sessionAuth(operationId: string): { authorization: string } {
+  function sessionAuth(operationId: OperationId): string {
     const credential = token ?? apiKey;
     if (!credential) throw new DsmMissingCredentialsError(operationId);
     if (credential.cleared) {
@@ -123,20 +108,30 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
       );
     }
     const value = credential.reveal();
-    return { authorization: token ? `Bearer ${value}` : `Basic ${value}` };
+    return token ? `Bearer ${value}` : `Basic ${value}`;
   }
 
-  /** Sends a session (bearer or API key) operation. */
-  function call<T>(
-    request: Omit<OperationRequest<T>, 'authorization'>,
-    callOptions?: CallOptions,
-  ): Promise<T> {
-    const auth = sessionAuth(request.operationId);
-    return transport.send({ ...request, authorization: auth.authorization }, callOptions);
+  /**
+   * Sends operation `operationId` as its row in the operation table says: the path id and the
+   * body are checked first, then the session's credentials (unless `authorization` is given).
+   */
+  async function send<Id extends OperationId>(
+    operationId: Id,
+    input: { id?: [name: string, value: unknown]; body?: unknown; authorization?: string },
+    callOptions: CallOptions | undefined,
+  ): Promise<OperationResult<Id>> {
+    const operation: DsmOperation = dsmOperations[operationId];
+    let path = operation.path.slice(1);
+    if (input.id) {
+      const [name, value] = input.id;
+      const id = check(operationId, PathId, value, name);
+      path = path.replace(/\{\w+\}/, encodeURIComponent(id));
+    }
+    const json = operation.request && check(operationId, operation.request, input.body);
+    const authorization = input.authorization ?? sessionAuth(operationId);
+    const request = { operationId, operation, path, authorization, json };
+    return (await transport.send(request, callOptions)) as OperationResult<Id>;
   }
-
-  const json = <T>(schema: z.ZodMiniType<T>): Expect<T> => ({ body: 'json', schema });
-  const noBody: Expect<void> = { body: 'none' };
 
   return {
     baseUrl,
@@ -159,254 +154,52 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
           email: input?.email,
           password: reveal(operationId, 'password', input?.password),
         });
-        const encoded = utf8ToBase64(`${credentials.email}:${credentials.password}`);
-        authorization = `Basic ${encoded}`;
+        authorization = `Basic ${utf8ToBase64(`${credentials.email}:${credentials.password}`)}`;
       }
-      const response = await transport.send(
-        {
-          operationId,
-          method: 'post',
-          path: 'sys/v1/session/auth',
-          authorization,
-          idempotent: false,
-          expect: json(BearerAuthResponse),
-        },
-        callOptions,
-      );
-      return toAuthResult(response);
+      return toAuthResult(await send(operationId, { authorization }, callOptions));
     },
 
     async config2faAuth(input, callOptions) {
-      const operationId = 'Config2faAuth';
-      const auth = sessionAuth(operationId);
-      const body = check(operationId, Config2faAuthRequest, {
-        password: reveal(operationId, 'password', input?.password),
-      });
-      await transport.send(
-        {
-          operationId,
-          method: 'post',
-          path: 'sys/v1/session/config_2fa/auth',
-          json: body,
-          authorization: auth.authorization,
-          idempotent: false,
-          expect: { body: 'json', schema: Config2faAuthResponse, emptyOk: true },
-        },
-        callOptions,
-      );
+      const password = reveal('Config2faAuth', 'password', input?.password);
+      await send('Config2faAuth', { body: { password } }, callOptions);
     },
 
-    config2faTerminate: async (callOptions) =>
-      call(
-        {
-          operationId: 'Config2faTerminate',
-          method: 'post',
-          path: 'sys/v1/session/config_2fa/terminate',
-          idempotent: true,
-          expect: noBody,
-        },
-        callOptions,
-      ),
-
-    mfaNewChallenge: async (callOptions) =>
-      call(
-        {
-          operationId: 'MfaNewChallenge',
-          method: 'post',
-          path: 'sys/v1/session/config_2fa/new_challenge',
-          searchParams: { protocol: 'fido2' },
-          idempotent: false,
-          expect: json(Fido2CreationOptions),
-        },
-        callOptions,
-      ),
-
-    async updateUser(userId, body, callOptions) {
-      const operationId = 'UpdateUser';
-      const id = check(operationId, PathId, userId, 'userId');
-      const update = check(operationId, UserUpdate2fa, body);
-      return call(
-        {
-          operationId,
-          method: 'patch',
-          path: `sys/v1/users/${encodeURIComponent(id)}`,
-          json: update,
-          idempotent: false,
-          expect: json(User),
-        },
-        callOptions,
-      );
-    },
-
-    async getUser(userId, callOptions) {
-      const operationId = 'GetUser';
-      const id = check(operationId, PathId, userId, 'userId');
-      return call(
-        {
-          operationId,
-          method: 'get',
-          path: `sys/v1/users/${encodeURIComponent(id)}`,
-          idempotent: true,
-          expect: json(User),
-        },
-        callOptions,
-      );
-    },
-
-    generateRecoveryCodes: async (callOptions) =>
-      call(
-        {
-          operationId: 'GenerateRecoveryCodes',
-          method: 'post',
-          path: 'sys/v1/users/generate_recovery_codes',
-          idempotent: false,
-          expect: json(RecoveryCodes),
-        },
-        callOptions,
-      ),
-
-    async createApprovalRequest(body, callOptions) {
-      const operationId = 'CreateApprovalRequest';
-      const request = check(operationId, ApprovalRequestRequest, body);
-      return call(
-        {
-          operationId,
-          method: 'post',
-          path: 'sys/v1/approval_requests',
-          json: request,
-          idempotent: false,
-          expect: json(ApprovalRequest),
-        },
-        callOptions,
-      );
-    },
-
-    async getApprovalRequest(requestId, callOptions) {
-      const operationId = 'GetApprovalRequest';
-      const id = check(operationId, PathId, requestId, 'requestId');
-      return call(
-        {
-          operationId,
-          method: 'get',
-          path: `sys/v1/approval_requests/${encodeURIComponent(id)}`,
-          idempotent: true,
-          expect: json(ApprovalRequest),
-        },
-        callOptions,
-      );
-    },
-
-    async mfaChallenge(requestId, callOptions) {
-      const operationId = 'MfaChallenge';
-      const id = check(operationId, PathId, requestId, 'requestId');
-      return call(
-        {
-          operationId,
-          method: 'post',
-          path: `sys/v1/approval_requests/${encodeURIComponent(id)}/challenge`,
-          searchParams: { protocol: 'fido2' },
-          idempotent: false,
-          expect: json(Fido2RequestOptions),
-        },
-        callOptions,
-      );
-    },
+    config2faTerminate: (callOptions) => send('Config2faTerminate', {}, callOptions),
+    mfaNewChallenge: (callOptions) => send('MfaNewChallenge', {}, callOptions),
+    updateUser: (userId, body, callOptions) =>
+      send('UpdateUser', { id: ['userId', userId], body }, callOptions),
+    getUser: (userId, callOptions) => send('GetUser', { id: ['userId', userId] }, callOptions),
+    generateRecoveryCodes: (callOptions) => send('GenerateRecoveryCodes', {}, callOptions),
+    createApprovalRequest: (body, callOptions) =>
+      send('CreateApprovalRequest', { body }, callOptions),
+    getApprovalRequest: (requestId, callOptions) =>
+      send('GetApprovalRequest', { id: ['requestId', requestId] }, callOptions),
+    mfaChallenge: (requestId, callOptions) =>
+      send('MfaChallenge', { id: ['requestId', requestId] }, callOptions),
 
     async approveRequest(requestId, body, callOptions) {
-      const operationId = 'ApproveRequest';
-      const id = check(operationId, PathId, requestId, 'requestId');
       const password = body?.password;
-      const approval = check(operationId, ApproveRequestBody, {
+      const approval = {
         ...body,
-        ...(password === undefined ? {} : { password: reveal(operationId, 'password', password) }),
-      });
-      return call(
-        {
-          operationId,
-          method: 'post',
-          path: `sys/v1/approval_requests/${encodeURIComponent(id)}/approve`,
-          json: approval,
-          idempotent: false,
-          expect: json(ApprovalRequest),
-        },
-        callOptions,
-      );
+        ...(password === undefined
+          ? {}
+          : { password: reveal('ApproveRequest', 'password', password) }),
+      };
+      return send('ApproveRequest', { id: ['requestId', requestId], body: approval }, callOptions);
     },
 
-    async denyRequest(requestId, body, callOptions) {
-      const operationId = 'DenyRequest';
-      const id = check(operationId, PathId, requestId, 'requestId');
-      const denial = check(operationId, DenyRequestBody, body ?? {});
-      return call(
-        {
-          operationId,
-          method: 'post',
-          path: `sys/v1/approval_requests/${encodeURIComponent(id)}/deny`,
-          json: denial,
-          idempotent: false,
-          expect: json(ApprovalRequest),
-        },
-        callOptions,
-      );
-    },
-
-    async completeFido2Auth(assertion, callOptions) {
-      const operationId = 'CompleteFido2Auth';
-      const body = check(operationId, Fido2AssertionResult, assertion);
-      return call(
-        {
-          operationId,
-          method: 'post',
-          path: 'sys/v1/session/auth/2fa/fido2',
-          json: body,
-          idempotent: false,
-          expect: noBody,
-        },
-        callOptions,
-      );
-    },
+    denyRequest: (requestId, body, callOptions) =>
+      send('DenyRequest', { id: ['requestId', requestId], body: body ?? {} }, callOptions),
+    completeFido2Auth: (assertion, callOptions) =>
+      send('CompleteFido2Auth', { body: assertion }, callOptions),
 
     async recoveryCodeAuth(input, callOptions) {
-      const operationId = 'RecoveryCodeAuth';
-      const body = check(operationId, RecoveryCodeAuthRequest, {
-        recovery_code: reveal(operationId, 'recoveryCode', input?.recoveryCode),
-      });
-      return call(
-        {
-          operationId,
-          method: 'post',
-          path: 'sys/v1/session/auth/2fa/recovery_code',
-          json: body,
-          idempotent: false,
-          expect: noBody,
-        },
-        callOptions,
-      );
+      const code = reveal('RecoveryCodeAuth', 'recoveryCode', input?.recoveryCode);
+      await send('RecoveryCodeAuth', { body: { recovery_code: code } }, callOptions);
     },
 
-    refresh: async (callOptions) =>
-      call(
-        {
-          operationId: 'Refresh',
-          method: 'post',
-          path: 'sys/v1/session/refresh',
-          idempotent: true,
-          expect: noBody,
-        },
-        callOptions,
-      ),
-
-    terminate: async (callOptions) =>
-      call(
-        {
-          operationId: 'Terminate',
-          method: 'post',
-          path: 'sys/v1/session/terminate',
-          idempotent: true,
-          expect: noBody,
-        },
-        callOptions,
-      ),
+    refresh: (callOptions) => send('Refresh', {}, callOptions),
+    terminate: (callOptions) => send('Terminate', {}, callOptions),
   };
 }
 
@@ -434,7 +227,7 @@ function reveal(operationId: string, field: string, value: unknown): unknown {
   }
 }
 
-function toAuthResult(response: z.infer<typeof BearerAuthResponse>): AuthResult {
+function toAuthResult(response: OperationResult<'Authenticate'>): AuthResult {
   const methods = response.allowed_mfa_methods ?? [];
   const fido2AssertionOptions =
     response.fido2_assertion_options ?? methods.find((method) => method.Fido2)?.Fido2.challenge;

@@ -1,6 +1,8 @@
+import { HTTPError, type RetryOptions as KyRetryOptions } from 'ky';
 import type { RetryOptions } from './types.js';
+import { parseRetryAfter } from './utils/retryAfter.js';
 
-/** A retry policy with every field filled in. */
+/** The client's `retry` option with every field filled in. */
 export interface RetryPolicy {
   limit: number;
   backoffMs: number;
@@ -10,7 +12,7 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = { limit: 2, backoffMs: 300, maxBackoffMs: 10_000 };
 
 /** Statuses worth another try: the server was busy, overloaded, or in between. */
-export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+const retryableStatuses = [408, 429, 500, 502, 503, 504];
 
 export function toRetryPolicy(retry: RetryOptions | number | false | undefined): RetryPolicy {
   if (retry === false) return { ...defaultRetryPolicy, limit: 0 };
@@ -27,10 +29,28 @@ function nonNegative(value: number | undefined, fallback: number): number {
 }
 
 /**
- * The wait before retry number `retry` (1 for the first): the server's Retry-After when it sent
- * one, else `backoffMs` doubled per retry; either way at most `maxBackoffMs`.
+ * The policy as ky's `retry`, for the idempotent operations (the others are sent with
+ * `retry: 0`). Network errors and the statuses above are retried, timeouts are not; the wait
+ * is `backoffMs` doubled per retry, or the server's `Retry-After`, and never over
+ * `maxBackoffMs`.
  */
-export function retryDelay(policy: RetryPolicy, retry: number, retryAfterMs?: number): number {
-  const wanted = retryAfterMs ?? policy.backoffMs * 2 ** (retry - 1);
-  return Math.min(wanted, policy.maxBackoffMs);
+export function kyRetryOptions(policy: RetryPolicy): KyRetryOptions {
+  return {
+    limit: policy.limit,
+    // Whether an operation may be repeated depends on the operation, not on its method.
+    methods: ['get', 'post', 'patch'],
+    statusCodes: retryableStatuses,
+    afterStatusCodes: retryableStatuses,
+    maxRetryAfter: policy.maxBackoffMs,
+    backoffLimit: policy.maxBackoffMs,
+    delay: (attempt) => policy.backoffMs * 2 ** (attempt - 1),
+    shouldRetry: ({ error }) => {
+      if (!(error instanceof HTTPError)) return undefined;
+      if (!retryableStatuses.includes(error.response.status)) return false;
+      // ky would wait its maximum on a Retry-After it cannot read: back off as if there were none.
+      return parseRetryAfter(error.response.headers.get('retry-after')) === undefined
+        ? true
+        : undefined;
+    },
+  };
 }

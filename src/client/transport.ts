@@ -1,34 +1,23 @@
-import ky, { type KyInstance } from 'ky';
-import type * as z from 'zod/mini';
-import { DsmError } from './errors/DsmError.js';
+import ky, { HTTPError, type KyInstance, type RetryOptions, TimeoutError } from 'ky';
+import type { DsmError } from './errors/DsmError.js';
 import { DsmHttpError, httpErrorFor } from './errors/httpErrors.js';
 import { DsmAbortedError, DsmNetworkError, DsmTimeoutError } from './errors/transportErrors.js';
-import { DsmResponseValidationError, type DsmValidationIssue } from './errors/validationErrors.js';
-import { type RetryPolicy, retryableStatuses, retryDelay } from './retry.js';
+import { DsmResponseValidationError } from './errors/validationErrors.js';
+import type { DsmOperation, OperationId } from './operations.js';
+import { kyRetryOptions, type RetryPolicy } from './retry.js';
 import type { CallOptions } from './types.js';
-import { anySignal, delay, raceAbort } from './utils/abort.js';
+import { raceAbort } from './utils/abort.js';
 import { describeIssue, toValidationIssues } from './utils/issues.js';
 import { parseRetryAfter } from './utils/retryAfter.js';
 
-/** What an operation expects back on success. */
-export type Expect<T> =
-  /** A documented 204: the body, if any, is discarded. */
-  | { body: 'none' }
-  /** A JSON body checked against `schema`. With `emptyOk`, an empty body or 204 is accepted too. */
-  | { body: 'json'; schema: z.ZodMiniType<T>; emptyOk?: boolean };
-
-/** One DSM operation, ready to send. */
-export interface OperationRequest<T> {
-  operationId: string;
-  method: 'get' | 'post' | 'patch';
-  /** Relative to the base URL, without a leading slash; ids already checked and encoded. */
+/** One operation, ready to send. */
+export interface OutgoingRequest {
+  operationId: OperationId;
+  operation: DsmOperation;
+  /** The operation's path with its id filled in (checked and encoded), without the leading slash. */
   path: string;
-  searchParams?: Record<string, string>;
   authorization: string;
   json?: unknown;
-  /** Safe to repeat (DSM ends in the same state): retried on network errors and 408/429/5xx. */
-  idempotent: boolean;
-  expect: Expect<T>;
 }
 
 export interface TransportConfig {
@@ -42,98 +31,87 @@ export interface TransportConfig {
 /** Error bodies are read up to this many bytes: enough for any message DSM writes. */
 const maxErrorBodyBytes = 16 * 1024;
 /**
- * Success bodies larger than this are refused unread (DSM's answers are a few KiB): a proxy
- * or a hostile endpoint cannot make the client buffer, or believe, an unbounded body.
+ * Success bodies larger than this are refused (DSM's answers are a few KiB): a proxy or a
+ * hostile endpoint cannot make the client buffer, or believe, an unbounded body.
  */
 export const maxResponseBytes = 4 * 1024 * 1024;
 
-/** Sends DSM operations over one ky instance: timeouts, aborts, retries, typed errors. */
+/**
+ * Sends DSM operations with ky: ky retries (idempotent operations only), times out and turns
+ * statuses into `HTTPError`; this class reads bounded bodies and gives our typed errors.
+ */
 export class Transport {
-  readonly #api: KyInstance;
   readonly #config: TransportConfig;
   readonly #origin: string;
+  readonly #retry: RetryOptions;
+  /** ky with a fetch that reads the body: one for operations with a JSON answer, one without. */
+  readonly #api: Record<'json' | 'none', KyInstance>;
 
   constructor(config: TransportConfig) {
     this.#config = config;
     this.#origin = new URL(config.baseUrl).origin;
-    this.#api = ky.create({
-      prefixUrl: config.baseUrl,
-      // Our own timer bounds each attempt, body included: ky's stops at the response headers.
-      timeout: false,
-      // Retries are decided per operation below: ky would retry by method, not by operation.
-      retry: 0,
-      // Statuses become DsmHttpError subclasses below, with DSM's redacted text.
-      throwHttpErrors: false,
-      ...(config.fetch ? { fetch: config.fetch } : {}),
-    });
+    this.#retry = kyRetryOptions(config.retry);
+    const api = (successLimit: number) =>
+      ky.create({
+        prefixUrl: config.baseUrl,
+        // ky's timeout lasts until fetch resolves, and this fetch resolves once the body is
+        // read: each attempt is bounded, body included.
+        timeout: config.timeoutMs,
+        fetch: (input, init) =>
+          bufferedFetch(config.fetch ?? globalThis.fetch, input, init, successLimit),
+        // A followed 307/308 would resend the password or token to wherever DSM pointed.
+        redirect: 'manual',
+      });
+    this.#api = { json: api(maxResponseBytes + 1), none: api(0) };
   }
 
-  async send<T>(request: OperationRequest<T>, options: CallOptions = {}): Promise<T> {
+  async send(request: OutgoingRequest, options: CallOptions = {}): Promise<unknown> {
+    const { operationId, operation } = request;
     const { signal } = options;
-    if (signal?.aborted) throw new DsmAbortedError(request.operationId);
-    const limit = request.idempotent ? this.#config.retry.limit : 0;
-    for (let retry = 1; ; retry++) {
-      try {
-        return await this.#attempt(request, options);
-      } catch (error) {
-        if (retry > limit || !isRetryable(error)) throw error;
-        const retryAfterMs = error instanceof DsmHttpError ? error.retryAfterMs : undefined;
-        try {
-          await delay(retryDelay(this.#config.retry, retry, retryAfterMs), signal);
-        } catch {
-          throw new DsmAbortedError(request.operationId);
-        }
-      }
+    if (signal?.aborted) throw new DsmAbortedError(operationId);
+    let response: Response;
+    try {
+      const pending = this.#api[operation.response ? 'json' : 'none'](request.path, {
+        method: operation.method,
+        headers: { authorization: request.authorization, accept: 'application/json' },
+        json: request.json,
+        searchParams: operation.query,
+        signal,
+        keepalive: options.keepalive ?? this.#config.keepalive,
+        retry: operation.idempotent ? this.#retry : 0,
+      });
+      // ky races its timeout, not the caller's signal, against a fetch that may ignore it.
+      response = signal ? await raceAbort(pending, signal) : await pending;
+    } catch (error) {
+      throw await this.#failure(error, operationId, signal);
     }
+    return readBody(request, response);
   }
 
-  async #attempt<T>(request: OperationRequest<T>, options: CallOptions): Promise<T> {
-    const { operationId } = request;
-    const { timeoutMs } = this.#config;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const signal = options.signal ? anySignal([options.signal, timeout.signal]) : timeout.signal;
-    try {
-      const response = await raceAbort(
-        this.#api(request.path, {
-          method: request.method,
-          headers: { authorization: request.authorization, accept: 'application/json' },
-          json: request.json,
-          searchParams: request.searchParams,
-          signal,
-          keepalive: options.keepalive ?? this.#config.keepalive,
-          // A followed 307/308 would resend the password or token to wherever DSM pointed.
-          redirect: 'manual',
-        }),
-        signal,
-      );
-      if (isRedirect(response)) {
-        await response.body?.cancel().catch(() => {});
-        throw new DsmHttpError(
-          { status: response.status, operationId },
-          'HTTP_ERROR',
-          'a redirect. The client does not follow redirects, which would resend credentials: check the base URL.',
-        );
-      }
-      if (!response.ok) {
-        const serverText = await raceAbort(readLimitedText(response, maxErrorBodyBytes), signal);
-        // DSM's text is kept behind the error's untrustedServerText(), never in its message.
-        throw httpErrorFor({
-          status: response.status,
-          operationId,
-          serverText,
-          retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-        });
-      }
-      return await raceAbort(readBody(request, response), signal);
-    } catch (error) {
-      if (error instanceof DsmError) throw error;
-      if (options.signal?.aborted) throw new DsmAbortedError(operationId);
-      if (timeout.signal.aborted) throw new DsmTimeoutError(operationId, timeoutMs);
-      throw new DsmNetworkError(operationId, this.#origin, sanitizeCause(error));
-    } finally {
-      clearTimeout(timer);
+  async #failure(error: unknown, operationId: string, signal?: AbortSignal): Promise<DsmError> {
+    if (signal?.aborted) return new DsmAbortedError(operationId);
+    if (error instanceof TimeoutError) {
+      return new DsmTimeoutError(operationId, this.#config.timeoutMs);
     }
+    if (!(error instanceof HTTPError)) {
+      return new DsmNetworkError(operationId, this.#origin, sanitizeCause(error));
+    }
+    const { response } = error;
+    if (isRedirect(response)) {
+      response.body?.cancel().catch(() => {});
+      return new DsmHttpError(
+        { status: response.status, operationId },
+        'HTTP_ERROR',
+        'a redirect. The client does not follow redirects, which would resend credentials: check the base URL.',
+      );
+    }
+    // DSM's text is kept behind the error's untrustedServerText(), never in its message.
+    return httpErrorFor({
+      status: response.status,
+      operationId,
+      serverText: await response.text(),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    });
   }
 }
 
@@ -142,60 +120,47 @@ function isRedirect(response: Response): boolean {
   return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
 }
 
-function isRetryable(error: unknown): boolean {
-  if (error instanceof DsmNetworkError) return true;
-  return error instanceof DsmHttpError && retryableStatuses.has(error.status);
+const bodilessStatuses = [204, 205, 304];
+
+/**
+ * `fetch`, resolving once the body is read into memory, at most `successLimit` bytes of a 2xx
+ * (none of one that declares more than `maxResponseBytes`) and `maxErrorBodyBytes` of an
+ * error; the rest is cancelled. Redirects come back untouched.
+ */
+async function bufferedFetch(
+  fetch: typeof globalThis.fetch,
+  input: Parameters<typeof globalThis.fetch>[0],
+  init: RequestInit | undefined,
+  successLimit: number,
+): Promise<Response> {
+  const response = await fetch(input, init);
+  const { status } = response;
+  if (!response.ok && status < 400) return response;
+  const declared = Number(response.headers.get('content-length'));
+  const limit = !response.ok
+    ? maxErrorBodyBytes
+    : bodilessStatuses.includes(status) || declared > maxResponseBytes
+      ? 0
+      : successLimit;
+  const body = await readAtMost(response.body, limit);
+  return new Response(body.byteLength > 0 ? body : null, {
+    status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
-async function readBody<T>(request: OperationRequest<T>, response: Response): Promise<T> {
-  const { expect, operationId } = request;
-  const invalid = (message: string) =>
-    new DsmResponseValidationError(operationId, response.status, [{ path: [], message }]);
-  if (expect.body === 'none') {
-    await response.body?.cancel().catch(() => {});
-    return undefined as T;
-  }
-  if (Number(response.headers.get('content-length')) > maxResponseBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw invalid(`body is larger than ${maxResponseBytes} bytes`);
-  }
-  const text = response.status === 204 ? '' : await readLimitedText(response, maxResponseBytes + 1);
-  if (new TextEncoder().encode(text).byteLength > maxResponseBytes) {
-    throw invalid(`body is larger than ${maxResponseBytes} bytes`);
-  }
-  if (text === '') {
-    if (expect.emptyOk) return undefined as T;
-    throw invalid(`expected a JSON body, got none (HTTP ${response.status})`);
-  }
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
-    throw invalid(
-      `expected content type application/json, got ${contentType ? 'another' : 'none'}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // The parser's message quotes the body, which may hold secrets: it is not passed on.
-    throw invalid('body is not valid JSON');
-  }
-  const parsed = expect.schema.safeParse(json, { error: describeIssue });
-  if (!parsed.success) {
-    const issues: DsmValidationIssue[] = toValidationIssues(expect.schema, parsed.error.issues);
-    throw new DsmResponseValidationError(operationId, response.status, issues);
-  }
-  return parsed.data;
-}
-
-/** Reads at most `maxBytes` of a body (an error page can be large) and cancels the rest. */
-async function readLimitedText(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
+/** Reads at most `limit` bytes of a body and cancels the rest. */
+async function readAtMost(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < maxBytes) {
+    while (size < limit) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
@@ -210,7 +175,44 @@ async function readLimitedText(response: Response, maxBytes: number): Promise<st
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes.subarray(0, maxBytes));
+  return bytes.subarray(0, limit);
+}
+
+/** Checks a 2xx (already read by `bufferedFetch`) against the operation's response schema. */
+async function readBody({ operationId, operation }: OutgoingRequest, response: Response) {
+  const { status } = response;
+  const invalid = (message: string) =>
+    new DsmResponseValidationError(operationId, status, [{ path: [], message }]);
+  const schema = operation.response;
+  if (!schema) return undefined;
+  const tooLarge = `body is larger than ${maxResponseBytes} bytes`;
+  if (Number(response.headers.get('content-length')) > maxResponseBytes) throw invalid(tooLarge);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.byteLength > maxResponseBytes) throw invalid(tooLarge);
+  const text = new TextDecoder().decode(bytes);
+  if (text === '') {
+    if (operation.emptyOk) return undefined;
+    throw invalid(`expected a JSON body, got none (HTTP ${status})`);
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+    throw invalid(
+      `expected content type application/json, got ${contentType ? 'another' : 'none'}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the body, which may hold secrets: it is not passed on.
+    throw invalid('body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json, { error: describeIssue });
+  if (!parsed.success) {
+    const issues = toValidationIssues(schema, parsed.error.issues);
+    throw new DsmResponseValidationError(operationId, status, issues);
+  }
+  return parsed.data;
 }
 
 /**

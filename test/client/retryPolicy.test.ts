@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay, toRetryPolicy } from '../../src/client/retry.js';
+import { kyRetryOptions, toRetryPolicy } from '../../src/client/retry.js';
 import { parseRetryAfter } from '../../src/client/utils/retryAfter.js';
 
 describe('parseRetryAfter', () => {
@@ -32,10 +32,10 @@ describe('retry policy', () => {
     expect(toRetryPolicy({ limit: -1 }).limit).toBe(2);
   });
 
-  it('doubles the backoff and caps it, Retry-After included', () => {
-    const policy = { limit: 9, backoffMs: 300, maxBackoffMs: 1_000 };
-    expect([1, 2, 3, 4].map((n) => retryDelay(policy, n))).toEqual([300, 600, 1_000, 1_000]);
-    expect(retryDelay(policy, 1, 700)).toBe(700);
-    expect(retryDelay(policy, 1, 60_000)).toBe(1_000);
+  it('doubles the backoff, capped at maxBackoffMs, Retry-After included', () => {
+    const options = kyRetryOptions({ limit: 9, backoffMs: 300, maxBackoffMs: 1_000 });
+    expect([1, 2, 3, 4].map((n) => options.delay?.(n))).toEqual([300, 600, 1_200, 2_400]);
+    // ky applies both caps: backoffLimit to the backoff, maxRetryAfter to Retry-After.
+    expect(options).toMatchObject({ limit: 9, backoffLimit: 1_000, maxRetryAfter: 1_000 });
   });
 });

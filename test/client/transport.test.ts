@@ -176,6 +176,58 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('doubles the backoff until it reaches maxBackoffMs, then stays there', async () => {
+    const timers = fakeTimers();
+    server.handle(flaky(10, 503, undefined));
+    const retry = { limit: 3, backoffMs: 300, maxBackoffMs: 500 };
+    const result = createDsmClient({ baseUrl: server.url, token, retry })
+      .refresh()
+      .catch((e: unknown) => e);
+    for (const [wait, sent] of [
+      [300, 2],
+      [500, 3],
+      [500, 4],
+    ] as const) {
+      await timers.armed(wait, sent === 4 ? 2 : 1);
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(server.requests).toHaveLength(sent - 1);
+      await vi.advanceTimersByTimeAsync(1);
+      await server.received(sent);
+    }
+    await expect(result).resolves.toMatchObject({ status: 503 });
+  });
+
+  it('waits for Retry-After on a 500 too, not only on 429 and 503', async () => {
+    const timers = fakeTimers();
+    let count = 0;
+    server.handle((_req, res) => {
+      count++;
+      if (count === 1) reply(res, 500, 'Restarting.', { 'retry-after': '7' });
+      else reply(res, 204);
+    });
+    const result = createDsmClient({ baseUrl: server.url, token }).refresh();
+    await timers.armed(7_000);
+    await vi.advanceTimersByTimeAsync(6_999);
+    expect(server.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(result).resolves.toBeUndefined();
+  });
+
+  it('backs off as usual when Retry-After cannot be read', async () => {
+    const timers = fakeTimers();
+    let count = 0;
+    server.handle((_req, res) => {
+      count++;
+      if (count === 1) reply(res, 503, 'Later.', { 'retry-after': 'soon' });
+      else reply(res, 204);
+    });
+    const result = createDsmClient({ baseUrl: server.url, token }).refresh();
+    await timers.armed(300);
+    await vi.advanceTimersByTimeAsync(300);
+    await expect(result).resolves.toBeUndefined();
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('waits for Retry-After instead of the backoff', async () => {
     const timers = fakeTimers();
     let count = 0;
@@ -266,6 +318,18 @@ describe('timeouts', () => {
     server.handle((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"user_id":');
+    });
+    const client = createDsmClient({ baseUrl: server.url, token, timeoutMs: 5_000, retry: false });
+    const result = client.getUser(userId).catch((e: unknown) => e);
+    await server.received(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await expect(result).resolves.toBeInstanceOf(DsmTimeoutError);
+  });
+  it('covers an error body that stalls after the headers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    server.handle((_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.write('Service unava');
     });
     const client = createDsmClient({ baseUrl: server.url, token, timeoutMs: 5_000, retry: false });
     const result = client.getUser(userId).catch((e: unknown) => e);

@@ -28,6 +28,9 @@ export const AuthResponse = z.object({
   allowed_mfa_methods: z.optional(z.nullable(z.array(MfaAuthMethod))),
 });
 
+/** `AuthResponse` as this client needs it: a bearer session always carries its token. */
+export const BearerAuthResponse = z.extend(AuthResponse, { access_token: z.string() });
+
 /** `Config2faAuthRequest`: the password again, to unlock 2FA configuration. */
 export const Config2faAuthRequest = z.strictObject({ password: NonEmptySecret });
 
