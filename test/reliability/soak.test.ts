@@ -11,6 +11,7 @@ import { expect, it } from 'vitest';
 import { createDsmClient } from '../../src/client/index.js';
 import { DEMO_USER, startEmulator } from '../../src/emulator/index.js';
 import { createTwoFactorConfig, type TwoFactorConfig } from '../../src/workflow/index.js';
+import { logDetail } from '../support/detail.js';
 import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
 import { ManualClock } from './manualClock.js';
 import { type ObservedFetch, observeFetch } from './observedFetch.js';
@@ -193,10 +194,9 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
   expect(seats.filter((seat) => emulator.lockState(seat.token).unlocked)).toEqual([]);
   expect(violations, `seed ${seed}`).toEqual([]);
   expect(unexpected, `seed ${seed}`).toEqual([]);
-  console.info(
-    `soak (seed ${seed}): heap ${(heapStart / 2 ** 20).toFixed(1)} → ${(heapEnd / 2 ** 20).toFixed(1)} MiB after GC`,
-  );
-  expect(heapEnd - heapStart).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
+  const heap = `soak (seed ${seed}): heap ${(heapStart / 2 ** 20).toFixed(1)} → ${(heapEnd / 2 ** 20).toFixed(1)} MiB after GC`;
+  logDetail(heap);
+  expect(heapEnd - heapStart, heap).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
 
   await Promise.all(seats.map((seat) => seat.workflow.dispose()));
   expect(clock.pending).toBe(0);
