@@ -1,52 +1,41 @@
 /**
- * The DSM operations the emulator serves: operationId, method and path, as in the OpenAPI
- * document. The request log and fault matching name requests by these operationIds.
+ * The DSM operations the emulator serves: the client's operation table (its ids, methods and
+ * paths, in Hono's `:param` form), and U2F sign-in, which DSM deprecated and the emulator only
+ * refuses. The routes are registered from these rows; the request log and fault matching name
+ * requests by their operationIds.
  */
-export const DSM_OPERATIONS = [
-  { operationId: 'Authenticate', method: 'POST', path: '/sys/v1/session/auth' },
-  { operationId: 'CompleteFido2Auth', method: 'POST', path: '/sys/v1/session/auth/2fa/fido2' },
-  {
-    operationId: 'RecoveryCodeAuth',
-    method: 'POST',
-    path: '/sys/v1/session/auth/2fa/recovery_code',
-  },
-  { operationId: 'U2fAuth', method: 'POST', path: '/sys/v1/session/auth/2fa/u2f' },
-  { operationId: 'Config2faAuth', method: 'POST', path: '/sys/v1/session/config_2fa/auth' },
-  {
-    operationId: 'Config2faTerminate',
-    method: 'POST',
-    path: '/sys/v1/session/config_2fa/terminate',
-  },
-  {
-    operationId: 'MfaNewChallenge',
-    method: 'POST',
-    path: '/sys/v1/session/config_2fa/new_challenge',
-  },
-  { operationId: 'Refresh', method: 'POST', path: '/sys/v1/session/refresh' },
-  { operationId: 'Terminate', method: 'POST', path: '/sys/v1/session/terminate' },
-  {
-    operationId: 'GenerateRecoveryCodes',
-    method: 'POST',
-    path: '/sys/v1/users/generate_recovery_codes',
-  },
-  { operationId: 'GetUser', method: 'GET', path: '/sys/v1/users/:user_id' },
-  { operationId: 'UpdateUser', method: 'PATCH', path: '/sys/v1/users/:user_id' },
-  { operationId: 'CreateApprovalRequest', method: 'POST', path: '/sys/v1/approval_requests' },
-  { operationId: 'GetApprovalRequest', method: 'GET', path: '/sys/v1/approval_requests/:req_id' },
-  {
-    operationId: 'MfaChallenge',
-    method: 'POST',
-    path: '/sys/v1/approval_requests/:req_id/challenge',
-  },
-  {
-    operationId: 'ApproveRequest',
-    method: 'POST',
-    path: '/sys/v1/approval_requests/:req_id/approve',
-  },
-  { operationId: 'DenyRequest', method: 'POST', path: '/sys/v1/approval_requests/:req_id/deny' },
-] as const;
+import { dsmOperations, type OperationId } from '../client/operations.js';
 
-export type DsmOperationId = (typeof DSM_OPERATIONS)[number]['operationId'];
+export type DsmOperationId = OperationId | 'U2fAuth';
+
+export interface DsmOperationRoute {
+  operationId: DsmOperationId;
+  method: 'GET' | 'POST' | 'PATCH';
+  /** Hono's form: `/sys/v1/users/:user_id`. */
+  path: string;
+}
+
+const u2fAuth: DsmOperationRoute = {
+  operationId: 'U2fAuth',
+  method: 'POST',
+  path: '/sys/v1/session/auth/2fa/u2f',
+};
+
+export const DSM_OPERATIONS: readonly DsmOperationRoute[] = [
+  ...Object.entries(dsmOperations).map(([operationId, { method, path }]) => ({
+    operationId: operationId as OperationId,
+    method,
+    path: path.replace(/\{(\w+)\}/g, ':$1'),
+  })),
+  u2fAuth,
+];
+
+const byId = new Map(DSM_OPERATIONS.map((op) => [op.operationId, op]));
+
+/** The method and path an operation is served at. */
+export function routeOf(operationId: DsmOperationId): DsmOperationRoute {
+  return byId.get(operationId) as DsmOperationRoute;
+}
 
 const matchers = DSM_OPERATIONS.map((op) => ({
   ...op,

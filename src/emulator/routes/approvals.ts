@@ -10,7 +10,7 @@ import { messages } from '../messages.js';
 import { isUuid } from '../resolveOptions.js';
 import type { ApprovalRecord, EmulatorState, ReviewerRecord, UserRecord } from '../state.js';
 import { approvalView } from '../views.js';
-import type { RouteContext } from './context.js';
+import { type RouteContext, serve } from './context.js';
 
 function optionalText(body: Record<string, unknown>, field: string): string | null | undefined {
   const value = body[field];
@@ -36,7 +36,7 @@ function requirePending(state: EmulatorState, record: ApprovalRecord): void {
 }
 
 export function registerApprovalRoutes({ app, state, fido2 }: RouteContext): void {
-  app.post('/sys/v1/approval_requests', async (c) => {
+  serve(app, 'CreateApprovalRequest', async (c) => {
     const session = requireSession(c, state);
     const body = await readObject(c, 'ApprovalRequestRequest');
     const { principal } = session;
@@ -58,13 +58,13 @@ export function registerApprovalRoutes({ app, state, fido2 }: RouteContext): voi
     return jsonResponse(approvalView(record, state.options.accountId));
   });
 
-  app.get('/sys/v1/approval_requests/:req_id', (c) => {
+  serve(app, 'GetApprovalRequest', (c) => {
     requireSession(c, state);
     const record = approvalOf(state, c.req.param('req_id'));
     return jsonResponse(approvalView(record, state.options.accountId));
   });
 
-  app.post('/sys/v1/approval_requests/:req_id/challenge', (c) => {
+  serve(app, 'MfaChallenge', (c) => {
     const session = requireSession(c, state);
     const user = requireUser(session);
     const record = approvalOf(state, c.req.param('req_id'));
@@ -78,7 +78,7 @@ export function registerApprovalRoutes({ app, state, fido2 }: RouteContext): voi
     return jsonResponse(requestOptions(user.devices, issued.challenge, fido2));
   });
 
-  app.post('/sys/v1/approval_requests/:req_id/approve', async (c) => {
+  serve(app, 'ApproveRequest', async (c) => {
     const session = requireSession(c, state);
     const user = requireUser(session);
     const record = approvalOf(state, c.req.param('req_id'));
@@ -124,7 +124,7 @@ export function registerApprovalRoutes({ app, state, fido2 }: RouteContext): voi
     return jsonResponse(approvalView(record, state.options.accountId));
   });
 
-  app.post('/sys/v1/approval_requests/:req_id/deny', async (c) => {
+  serve(app, 'DenyRequest', async (c) => {
     const session = requireSession(c, state);
     const user = requireUser(session);
     const record = approvalOf(state, c.req.param('req_id'));

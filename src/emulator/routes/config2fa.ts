@@ -4,12 +4,12 @@ import { creationOptions } from '../fido2.js';
 import { requireFido2Protocol, requireSession, requireUnlocked, requireUser } from '../guards.js';
 import { fail, jsonResponse, noContent, readObject, textResponse } from '../http.js';
 import { messages } from '../messages.js';
-import type { RouteContext } from './context.js';
+import { type RouteContext, serve } from './context.js';
 
 export function registerConfig2faRoutes({ app, state, fido2 }: RouteContext): void {
   const { options } = state;
 
-  app.post('/sys/v1/session/config_2fa/auth', async (c) => {
+  serve(app, 'Config2faAuth', async (c) => {
     const session = requireSession(c, state);
     const user = requireUser(session);
     const body = await readObject(c, '{ password }');
@@ -32,7 +32,7 @@ export function registerConfig2faRoutes({ app, state, fido2 }: RouteContext): vo
     });
   });
 
-  app.post('/sys/v1/session/config_2fa/terminate', (c) => {
+  serve(app, 'Config2faTerminate', (c) => {
     const session = requireSession(c, state);
     requireUser(session);
     const wasUnlocked = state.lock(session);
@@ -45,7 +45,7 @@ export function registerConfig2faRoutes({ app, state, fido2 }: RouteContext): vo
     return noContent();
   });
 
-  app.post('/sys/v1/session/config_2fa/new_challenge', (c) => {
+  serve(app, 'MfaNewChallenge', (c) => {
     const session = requireSession(c, state);
     const user = requireUser(session);
     requireFido2Protocol(c);

@@ -10,7 +10,7 @@ import { authorization, fail, jsonResponse, noContent, readJson, readObject } fr
 import { messages } from '../messages.js';
 import type { EmulatorState, SecretCheck, SessionPrincipal, UserRecord } from '../state.js';
 import { deviceView } from '../views.js';
-import type { RouteContext } from './context.js';
+import { type RouteContext, serve } from './context.js';
 
 function refuse(check: Exclude<SecretCheck, { ok: true }>, status: number, message: string): never {
   if (check.reason === 'rateLimited') {
@@ -56,7 +56,7 @@ function principalOf(
 }
 
 export function registerSessionRoutes({ app, state, fido2 }: RouteContext): void {
-  app.post('/sys/v1/session/auth', async (c) => {
+  serve(app, 'Authenticate', async (c) => {
     const principal = principalOf(state, authorization(c, 'Basic'), await readJson(c));
     const user = principal.kind === 'user' ? principal.user : undefined;
     // A user with a device must complete the second factor before the token is of any use.
@@ -87,7 +87,7 @@ export function registerSessionRoutes({ app, state, fido2 }: RouteContext): void
     });
   });
 
-  app.post('/sys/v1/session/auth/2fa/fido2', async (c) => {
+  serve(app, 'CompleteFido2Auth', async (c) => {
     const session = requireSession(c, state, { allowPendingSecondFactor: true });
     const user = requireUser(session);
     const body = await readJson(c);
@@ -101,7 +101,7 @@ export function registerSessionRoutes({ app, state, fido2 }: RouteContext): void
     return noContent();
   });
 
-  app.post('/sys/v1/session/auth/2fa/recovery_code', async (c) => {
+  serve(app, 'RecoveryCodeAuth', async (c) => {
     const session = requireSession(c, state, { allowPendingSecondFactor: true });
     const user = requireUser(session);
     const body = await readObject(c, '{ recovery_code }');
@@ -116,16 +116,16 @@ export function registerSessionRoutes({ app, state, fido2 }: RouteContext): void
     return noContent();
   });
 
-  app.post('/sys/v1/session/auth/2fa/u2f', () => fail(400, messages.u2fDeprecated));
+  serve(app, 'U2fAuth', () => fail(400, messages.u2fDeprecated));
 
   // Refresh and Terminate work while the second factor is pending: keeping a sign-in alive or
   // abandoning it gives nothing away.
-  app.post('/sys/v1/session/refresh', (c) => {
+  serve(app, 'Refresh', (c) => {
     requireSession(c, state, { allowPendingSecondFactor: true });
     return noContent();
   });
 
-  app.post('/sys/v1/session/terminate', (c) => {
+  serve(app, 'Terminate', (c) => {
     const session = requireSession(c, state, { allowPendingSecondFactor: true });
     state.endSession(session.token);
     return noContent();

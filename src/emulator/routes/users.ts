@@ -6,7 +6,7 @@ import { messages } from '../messages.js';
 import { isUuid } from '../resolveOptions.js';
 import type { EmulatorState, UserRecord } from '../state.js';
 import { userView } from '../views.js';
-import type { RouteContext } from './context.js';
+import { type RouteContext, serve } from './context.js';
 
 const LEGACY_U2F_FIELDS = ['add_u2f_devices', 'del_u2f_devices', 'rename_u2f_devices'];
 const SUPPORTED_FIELDS = new Set([
@@ -128,14 +128,14 @@ function userIdParam(value: string): string {
 }
 
 export function registerUserRoutes({ app, state, fido2 }: RouteContext): void {
-  app.get('/sys/v1/users/:user_id', (c) => {
+  serve(app, 'GetUser', (c) => {
     requireSession(c, state);
     const user = state.users.get(userIdParam(c.req.param('user_id')));
     if (!user) fail(404, messages.userNotFound);
     return jsonResponse(userView(user));
   });
 
-  app.patch('/sys/v1/users/:user_id', async (c) => {
+  serve(app, 'UpdateUser', async (c) => {
     const session = requireSession(c, state);
     const me = requireUser(session);
     const target = state.users.get(userIdParam(c.req.param('user_id')));
@@ -180,7 +180,7 @@ export function registerUserRoutes({ app, state, fido2 }: RouteContext): void {
     return jsonResponse(userView(me));
   });
 
-  app.post('/sys/v1/users/generate_recovery_codes', (c) => {
+  serve(app, 'GenerateRecoveryCodes', (c) => {
     const session = requireSession(c, state);
     const user = requireUser(session);
     requireUnlocked(state, session);
