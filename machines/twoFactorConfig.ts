@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, type StateValue, setup, stateIn } from 'xstate';
 import {
   APPROVAL_OPERATIONS,
   type ApprovalOperationKind,
@@ -71,9 +71,7 @@ function failureInfo(error: unknown): FailureInfo {
  * The one refusal table: what an operation gets, locally and without a request, in each state
  * that does not run it. Columns: a config operation, an approval operation.
  */
-const REFUSALS: ReadonlyArray<
-  [state: object | string, config: RefusalCode, approval: RefusalCode]
-> = [
+const REFUSALS: ReadonlyArray<[state: StateValue, config: RefusalCode, approval: RefusalCode]> = [
   ['sessionExpired', 'SESSION_EXPIRED', 'SESSION_EXPIRED'],
   [{ locked: 'approving' }, 'BUSY', 'BUSY'],
   [{ unlocked: { operation: 'running' } }, 'BUSY', 'BUSY'],
@@ -84,15 +82,28 @@ const REFUSALS: ReadonlyArray<
 ];
 
 /** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
-function notProvided<TOutput, TInput>(name: string) {
+function notProvided<TOutput, TInput>() {
   return fromPromise<TOutput, TInput>(() =>
-    Promise.reject(
-      new Error(`The "${name}" actor is not provided; createTwoFactorConfig() provides it.`),
-    ),
+    Promise.reject(new Error('Not provided: createTwoFactorConfig() provides the actors.')),
   );
 }
 
 const lockFor = (reason: LockReason) => ({ type: 'setLockReason', params: { reason } }) as const;
+/** A guard on an actor's failure, by the kind `failureKind` reads from it. */
+const failed = (kind: FailureKind) => ({
+  type: 'isFailure' as const,
+  params: ({ event }: { event: { error?: unknown } }) => ({ error: event.error, kind }),
+});
+/** An action that takes the failure event as its params. */
+const withFailure = <T extends string>(type: T) => ({
+  type,
+  params: ({ event }: { event: { error?: unknown } }) => ({ error: event.error }),
+});
+/** The operation an `operation` event asks for, as params. */
+const operationOf = ({ event }: { event: { opId?: string; operation?: { kind?: string } } }) => ({
+  opId: String(event.opId),
+  kind: String(event.operation?.kind),
+});
 
 /**
  * Builds the two-factor-configuration statechart on a wall clock `now` and a monotonic clock
@@ -128,10 +139,10 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       emitted: {} as TwoFactorConfigEmitted,
     },
     actors: {
-      unlock: notProvided<UnlockOutput, UnlockInput>('unlock'),
-      terminate: notProvided<void, void>('terminate'),
-      configOperation: notProvided<OperationOutput, OperationInput>('configOperation'),
-      approvalOperation: notProvided<OperationOutput, OperationInput>('approvalOperation'),
+      unlock: notProvided<UnlockOutput, UnlockInput>(),
+      terminate: notProvided<void, void>(),
+      configOperation: notProvided<OperationOutput, OperationInput>(),
+      approvalOperation: notProvided<OperationOutput, OperationInput>(),
     },
     guards: {
       isPastDeadline: ({ context }) => remaining(context) <= 0,
@@ -268,22 +279,30 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         kind: context.currentOperation?.kind ?? 'generateRecoveryCodes',
         error: params.error,
       })),
-      // Refusals live here, at the root: the table above says which code each state gives.
-      refuse: emit(({ self }, params: { opId: string; kind: string; code?: RefusalCode }) => {
-        const snapshot = self.getSnapshot();
-        const row = REFUSALS.find(([state]) => snapshot.matches(state as never));
-        const code: RefusalCode =
-          params.code ??
-          (!isConfigOperation(params.kind) && !isApprovalOperation(params.kind)
-            ? 'UNKNOWN_OPERATION'
-            : (row?.[isConfigOperation(params.kind) ? 1 : 2] ?? 'BUSY'));
-        return {
+      refuse: emit(
+        (
+          _,
+          params: {
+            opId: string;
+            kind: string;
+            code?: RefusalCode;
+            config?: RefusalCode;
+            approval?: RefusalCode;
+          },
+        ) => ({
           type: 'operationRefused' as const,
-          opId: String(params.opId),
-          kind: String(params.kind),
-          code,
-        };
-      }),
+          opId: params.opId,
+          kind: params.kind,
+          code:
+            params.code ??
+            (isConfigOperation(params.kind)
+              ? params.config
+              : isApprovalOperation(params.kind)
+                ? params.approval
+                : undefined) ??
+            'UNKNOWN_OPERATION',
+        }),
+      ),
     },
   }).createMachine({
     id: 'twoFactorConfig',
@@ -304,13 +323,20 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       lastError: null,
       restore: input.restore ?? null,
     }),
+    // Refusals live here, at the root, from the one table above: a state that runs an
+    // operation takes it first.
     on: {
-      operation: {
+      operation: REFUSALS.map(([state, config, approval]) => ({
+        guard: stateIn(state),
         actions: {
-          type: 'refuse',
-          params: ({ event }) => ({ opId: event.opId, kind: event.operation?.kind }),
+          type: 'refuse' as const,
+          params: (args: Parameters<typeof operationOf>[0]) => ({
+            ...operationOf(args),
+            config,
+            approval,
+          }),
         },
-      },
+      })),
     },
     states: {
       // Where a workflow starts: from a persisted snapshot, or locked.
@@ -351,12 +377,12 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
               operation: {
                 guard: {
                   type: 'isApprovalOperation',
-                  params: ({ event }) => ({ kind: event.operation?.kind }),
+                  params: operationOf,
                 },
                 target: 'approving',
                 actions: {
                   type: 'startOperation',
-                  params: ({ event }) => ({ opId: event.opId, kind: event.operation.kind }),
+                  params: operationOf,
                 },
               },
             },
@@ -383,35 +409,22 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                 {
                   // DSM's configuration is unlocked after all (an unlock that reached it
                   // late, another client): lock it so approvals work again.
-                  guard: {
-                    type: 'isFailure',
-                    params: ({ event }) => ({ error: event.error, kind: 'configUnlocked' }),
-                  },
+                  guard: failed('configUnlocked'),
                   target: '#twoFactorConfig.locking',
-                  actions: [
-                    { type: 'emitOperationFailed', params: ({ event }) => event },
-                    'endOperation',
-                    lockFor('server'),
-                  ],
+                  actions: [withFailure('emitOperationFailed'), 'endOperation', lockFor('server')],
                 },
                 {
-                  guard: {
-                    type: 'isFailure',
-                    params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
-                  },
+                  guard: failed('sessionExpired'),
                   target: '#twoFactorConfig.sessionExpired',
                   actions: [
-                    { type: 'emitOperationFailed', params: ({ event }) => event },
+                    withFailure('emitOperationFailed'),
                     'endOperation',
-                    { type: 'recordFailure', params: ({ event }) => event },
+                    withFailure('recordFailure'),
                   ],
                 },
                 {
                   target: 'idle',
-                  actions: [
-                    { type: 'emitOperationFailed', params: ({ event }) => event },
-                    'endOperation',
-                  ],
+                  actions: [withFailure('emitOperationFailed'), 'endOperation'],
                 },
               ],
             },
@@ -437,37 +450,25 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           },
           onError: [
             {
-              guard: {
-                type: 'isFailure',
-                params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
-              },
+              guard: failed('sessionExpired'),
               target: 'sessionExpired',
-              actions: [
-                { type: 'recordFailure', params: ({ event }) => event },
-                { type: 'emitUnlockFailed', params: ({ event }) => event },
-              ],
+              actions: [withFailure('recordFailure'), withFailure('emitUnlockFailed')],
             },
             {
               // A lost or late answer is unknown, never "no": DSM may be unlocked, so lock it
               // for certain before saying `locked`.
-              guard: {
-                type: 'isFailure',
-                params: ({ event }) => ({ error: event.error, kind: 'lostAnswer' }),
-              },
+              guard: failed('lostAnswer'),
               target: 'locking',
               actions: [
-                { type: 'recordFailure', params: ({ event }) => event },
+                withFailure('recordFailure'),
                 'markUnlockMayHaveLanded',
                 lockFor('lostAnswer'),
-                { type: 'emitUnlockFailed', params: ({ event }) => event },
+                withFailure('emitUnlockFailed'),
               ],
             },
             {
               target: 'locked',
-              actions: [
-                { type: 'recordFailure', params: ({ event }) => event },
-                { type: 'emitUnlockFailed', params: ({ event }) => event },
-              ],
+              actions: [withFailure('recordFailure'), withFailure('emitUnlockFailed')],
             },
           ],
         },
@@ -514,15 +515,14 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                       // The timer may be late; the clocks are not.
                       guard: {
                         type: 'isLateConfigOperation',
-                        params: ({ event }) => ({ kind: event.operation?.kind }),
+                        params: operationOf,
                       },
                       target: '#twoFactorConfig.locking',
                       actions: [
                         {
                           type: 'refuse',
-                          params: ({ event }) => ({
-                            opId: event.opId,
-                            kind: event.operation.kind,
+                          params: (args) => ({
+                            ...operationOf(args),
                             code: 'CONFIG_LOCKED' as const,
                           }),
                         },
@@ -532,12 +532,12 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                     {
                       guard: {
                         type: 'isConfigOperation',
-                        params: ({ event }) => ({ kind: event.operation?.kind }),
+                        params: operationOf,
                       },
                       target: 'running',
                       actions: {
                         type: 'startOperation',
-                        params: ({ event }) => ({ opId: event.opId, kind: event.operation.kind }),
+                        params: operationOf,
                       },
                     },
                   ],
@@ -564,34 +564,22 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                   onError: [
                     {
                       // DSM says it is locked: believe it at once, no terminate needed.
-                      guard: {
-                        type: 'isFailure',
-                        params: ({ event }) => ({ error: event.error, kind: 'configLocked' }),
-                      },
+                      guard: failed('configLocked'),
                       target: '#twoFactorConfig.locked',
                       actions: [
-                        { type: 'emitOperationFailed', params: ({ event }) => event },
+                        withFailure('emitOperationFailed'),
                         lockFor('server'),
                         'emitLocked',
                       ],
                     },
                     {
-                      guard: {
-                        type: 'isFailure',
-                        params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
-                      },
+                      guard: failed('sessionExpired'),
                       target: '#twoFactorConfig.sessionExpired',
-                      actions: [
-                        { type: 'emitOperationFailed', params: ({ event }) => event },
-                        { type: 'recordFailure', params: ({ event }) => event },
-                      ],
+                      actions: [withFailure('emitOperationFailed'), withFailure('recordFailure')],
                     },
                     {
                       target: 'idle',
-                      actions: [
-                        { type: 'emitOperationFailed', params: ({ event }) => event },
-                        'endOperation',
-                      ],
+                      actions: [withFailure('emitOperationFailed'), 'endOperation'],
                     },
                   ],
                 },
@@ -612,24 +600,18 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
               onDone: { target: '#twoFactorConfig.locked', actions: 'emitLocked' },
               onError: [
                 {
-                  guard: {
-                    type: 'isFailure',
-                    params: ({ event }) => ({ error: event.error, kind: 'sessionExpired' }),
-                  },
+                  guard: failed('sessionExpired'),
                   target: '#twoFactorConfig.sessionExpired',
-                  actions: [{ type: 'recordFailure', params: ({ event }) => event }, 'emitLocked'],
+                  actions: [withFailure('recordFailure'), 'emitLocked'],
                 },
                 {
                   guard: 'isServerCertainlyLocked',
                   target: '#twoFactorConfig.locked',
-                  actions: [{ type: 'recordFailure', params: ({ event }) => event }, 'emitLocked'],
+                  actions: [withFailure('recordFailure'), 'emitLocked'],
                 },
                 {
                   target: 'retrying',
-                  actions: [
-                    'countTerminateAttempt',
-                    { type: 'recordFailure', params: ({ event }) => event },
-                  ],
+                  actions: ['countTerminateAttempt', withFailure('recordFailure')],
                 },
               ],
             },

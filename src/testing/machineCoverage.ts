@@ -85,7 +85,13 @@ export function createMachineCoverage(machine: AnyStateMachine): MachineCoverage
   const inspect = (event: InspectionEvent) => {
     if (!ours((event.actorRef as { logic?: unknown }).logic)) return;
     if (event.type === '@xstate.microstep') {
-      for (const transition of event._transitions) taken.add(transitionName(transition));
+      for (const transition of event._transitions) {
+        taken.add(transitionName(transition));
+        // A transient state (only `always` transitions) shows in no snapshot: leaving it
+        // proves it was entered.
+        const source = (transition as { source?: { id?: unknown } }).source?.id;
+        if (typeof source === 'string') reached.add(source);
+      }
     }
     if (event.type === '@xstate.snapshot' || event.type === '@xstate.microstep') {
       const value = (event.snapshot as { value?: StateValue }).value;

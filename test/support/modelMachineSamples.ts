@@ -117,6 +117,13 @@ export const machineInputs: ReadonlyArray<{
     events: afterRestore,
   },
   {
+    name: 'a restore while locking, with no known server deadline',
+    input: {
+      restore: { state: 'locking', deadline: null, serverLockBy: null, lockReason: 'user' },
+    },
+    events: afterRestore,
+  },
+  {
     name: 'a restore of an expired session',
     input: {
       restore: { state: 'sessionExpired', deadline: null, serverLockBy: null, lockReason: null },
