@@ -186,18 +186,64 @@ describe('twoFactorConfigMachine', () => {
   });
 
   it('retries a failing terminate with backoff and stops at the server deadline', async () => {
-    const h = harness({ autoLockMs: 60_000, safetyMarginMs: 1_000 });
+    // A three-minute window, so that the delays reach their 30 s ceiling before DSM's deadline.
+    const h = harness({ autoLockMs: 180_000, safetyMarginMs: 1_000 });
     h.actor.send({ type: 'unlock', password });
     await flush();
-    h.script.terminate = () => Promise.reject(new Error('network down'));
+    const unlockedAt = Date.now();
+    const serverLockBy = unlockedAt + 180_000;
+    expect(h.actor.getSnapshot().context.serverLockBy).toBe(serverLockBy);
+    const sentAt: number[] = [];
+    h.script.terminate = () => {
+      sentAt.push(Date.now());
+      return Promise.reject(new Error('network down'));
+    };
     h.actor.send({ type: 'lock' });
     await flush();
     expect(h.actor.getSnapshot().value).toEqual({ locking: 'retrying' });
-    await vi.advanceTimersByTimeAsync(500);
-    expect(h.calls.filter((c) => c === 'terminate')).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(60_000);
+    // Only the retry timer is pending: each step of fake time is the next retry (or the end).
+    for (let step = 0; step < 50 && h.top() !== 'locked'; step++) {
+      await vi.advanceTimersToNextTimerAsync();
+    }
+    const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+    // 500 ms doubled per attempt, up to 30 s; no attempt at or after the server's deadline.
+    expect(gaps).toEqual([500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000]);
+    expect(sentAt[0]).toBe(unlockedAt);
+    expect(sentAt.at(-1)!).toBeLessThan(serverLockBy);
+    // The last wait is cut short to end exactly at the deadline, where DSM has locked itself.
+    expect(Date.now()).toBe(serverLockBy);
     expect(h.top()).toBe('locked');
+    expect(h.calls.filter((c) => c === 'terminate')).toHaveLength(sentAt.length);
     expect(h.emitted).toContainEqual({ type: 'locked', reason: 'user' });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(sentAt).toHaveLength(gaps.length + 1);
+  });
+
+  it("waits for DSM's certain lock, not for a full backoff step, when the deadline comes first", async () => {
+    const h = harness({ autoLockMs: 60_000, safetyMarginMs: 1_000 });
+    h.actor.send({ type: 'unlock', password });
+    await flush();
+    // Locked 50 s into the window: only 10 s remain before DSM locks by itself.
+    await vi.advanceTimersByTimeAsync(50_000);
+    const serverLockBy = h.actor.getSnapshot().context.serverLockBy!;
+    const sentAt: number[] = [];
+    h.script.terminate = () => {
+      sentAt.push(Date.now());
+      return Promise.reject(new Error('network down'));
+    };
+    h.actor.send({ type: 'lock' });
+    await flush();
+    for (let step = 0; step < 50 && h.top() !== 'locked'; step++) {
+      await vi.advanceTimersToNextTimerAsync();
+    }
+    const lockedAt = Date.now();
+    const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+    // 500, 1 000, 2 000, 4 000 ms fit in the 10 s; the next 8 s would not, so the wait ends at
+    // the deadline instead (2.5 s after the fifth attempt) and no sixth attempt is made.
+    expect(gaps).toEqual([500, 1_000, 2_000, 4_000]);
+    expect(lockedAt).toBe(serverLockBy);
+    expect(lockedAt - sentAt.at(-1)!).toBe(2_500);
+    expect(h.top()).toBe('locked');
   });
 
   it('moves to sessionExpired on a 401 and back to locked when the session is renewed', async () => {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { DsmForbiddenError, DsmRateLimitedError } from '../../src/client/index.js';
+import { createDsmClient, DsmForbiddenError, DsmRateLimitedError } from '../../src/client/index.js';
 import { createSoftAuthenticator, DEMO_USER } from '../../src/emulator/index.js';
 import {
   createTwoFactorConfig,
@@ -10,6 +10,7 @@ import {
   OperationInterruptedError,
   PasswordNotProvidedError,
   SessionExpiredError,
+  type TwoFactorConfig,
   TwoFactorConfigLockedError,
   TwoFactorConfigUnlockedError,
   WorkflowDisposedError,
@@ -23,6 +24,34 @@ import {
 } from '../support/workflowHarness.js';
 
 const PASSWORD = DEMO_USER.password;
+
+/** A client on the harness's session that never retries by itself. */
+const clientWithoutRetries = (harness: WorkflowHarness) =>
+  createDsmClient({ baseUrl: harness.emulator.url, token: harness.token, retry: false });
+
+/** When each Config2faTerminate reached DSM (the emulator's clock: fake time). */
+const terminatesSeen = (harness: WorkflowHarness) =>
+  harness.emulator.requests.filter((r) => r.operationId === 'Config2faTerminate').map((r) => r.at);
+
+const gaps = (times: readonly number[]) => times.slice(1).map((at, i) => at - times[i]!);
+
+/**
+ * Locks, moving fake time only when no request is on the wire: each step goes to the next
+ * timer, so every retry leaves at the very moment its timer fires.
+ */
+async function driveLock(workflow: TwoFactorConfig): Promise<void> {
+  const locking = workflow.lock();
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  const locked = () => workflow.state === 'locked';
+  const retrying = () => workflow.actor.getSnapshot().matches({ locking: 'retrying' });
+  for (let step = 0; step < 500 && !locked(); step++) {
+    // Real I/O runs (fake time stands still) until the workflow waits on its timer or locked.
+    for (let i = 0; i < 1_000 && !locked() && !retrying(); i++) await turn();
+    if (locked()) break;
+    await vi.advanceTimersToNextTimerAsync();
+  }
+  await locking;
+}
 
 describe('createTwoFactorConfig against the emulator', () => {
   let h: WorkflowHarness;
@@ -159,20 +188,63 @@ describe('createTwoFactorConfig against the emulator', () => {
   });
 
   it('retries a failing terminate with backoff until DSM answers', async () => {
-    await h.workflow.unlock(PASSWORD);
+    // The client's own retries off, so that each Config2faTerminate DSM sees is one attempt of
+    // the workflow; a first delay of 200 ms, doubled per attempt.
+    const workflow = h.createWorkflow({
+      client: clientWithoutRetries(h),
+      terminateRetryBaseMs: 200,
+    });
+    await workflow.unlock(PASSWORD);
     h.emulator.injectFault({
       kind: 'status',
       status: 503,
-      times: 4,
+      times: 5,
       match: { operationId: 'Config2faTerminate' },
     });
-    const locking = h.workflow.lock();
-    for (let i = 0; i < 20 && h.workflow.state !== 'locked'; i++) {
-      await vi.advanceTimersByTimeAsync(1_000);
-    }
-    await locking;
-    expect(h.requestCount('Config2faTerminate')).toBe(5);
+    await driveLock(workflow);
+    // DSM's own arrival times (fake time stands still while a request crosses the wire).
+    expect(gaps(terminatesSeen(h))).toEqual([200, 400, 800, 1_600, 3_200]);
+    expect(h.requestCount('Config2faTerminate')).toBe(6);
+    expect(workflow.state).toBe('locked');
     expect(h.serverUnlocked()).toBe(false);
+  });
+
+  it("stops retrying a failing terminate at DSM's own deadline, when DSM has locked by itself", async () => {
+    // A one-minute window on both sides, so that the deadline comes after a few attempts.
+    const own = await startWorkflowHarness({
+      emulator: { autoLockMs: 60_000 },
+      workflow: { autoLockMs: 60_000, safetyMarginMs: 1_000 },
+    });
+    try {
+      const workflow = own.createWorkflow({
+        client: clientWithoutRetries(own),
+        terminateRetryBaseMs: 200,
+      });
+      await workflow.unlock(PASSWORD);
+      const unlockedAt = Date.now();
+      own.emulator.injectFault({
+        kind: 'status',
+        status: 503,
+        times: 1_000,
+        match: { operationId: 'Config2faTerminate' },
+      });
+      await driveLock(workflow);
+      const lockedAt = Date.now();
+      const seen = terminatesSeen(own);
+      // 200 ms doubled per attempt; the next step (51.2 s) would pass the deadline, so the
+      // last wait ends at it instead, without a request.
+      expect(gaps(seen)).toEqual([200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600]);
+      expect(seen[0]).toBe(unlockedAt);
+      expect(lockedAt).toBe(unlockedAt + 60_000);
+      expect(seen.at(-1)!).toBeLessThan(lockedAt);
+      expect(workflow.state).toBe('locked');
+      // DSM agrees: it locked by itself at that instant.
+      expect(own.serverUnlocked()).toBe(false);
+      await vi.advanceTimersByTimeAsync(600_000);
+      expect(terminatesSeen(own)).toHaveLength(seen.length);
+    } finally {
+      await own.close();
+    }
   });
 
   it('emits audit events for every change to the authenticators', async () => {
