@@ -6,6 +6,7 @@ import {
   DsmNetworkError,
   DsmTimeoutError,
 } from '../../src/client/index.js';
+import { dsmOperations, type OperationId, operationIds } from '../../src/client/operations.js';
 import {
   approvalRequest,
   assertion,
@@ -55,27 +56,36 @@ function fakeTimers() {
   };
 }
 
-const idempotent: [string, Call, unknown][] = [
-  ['config2faTerminate', (c) => c.config2faTerminate(), undefined],
-  ['refresh', (c) => c.refresh(), undefined],
-  ['terminate', (c) => c.terminate(), undefined],
-  ['getUser', (c) => c.getUser(userId), user],
-  ['getApprovalRequest', (c) => c.getApprovalRequest(requestId), approvalRequest],
-];
-
-const neverRetried: [string, Call][] = [
-  ['authenticate', (c) => c.authenticate({ email: 'ada@example.com', password: 'pw' })],
-  ['config2faAuth', (c) => c.config2faAuth({ password: 'pw' })],
-  ['mfaNewChallenge', (c) => c.mfaNewChallenge()],
-  ['updateUser', (c) => c.updateUser(userId, { del_mfa_devices: [{ name: 'k' }] })],
-  ['generateRecoveryCodes', (c) => c.generateRecoveryCodes()],
-  ['createApprovalRequest', (c) => c.createApprovalRequest({ operation: '/x' })],
-  ['mfaChallenge', (c) => c.mfaChallenge(requestId)],
-  ['approveRequest', (c) => c.approveRequest(requestId, { fido2_auth_request: assertion })],
-  ['denyRequest', (c) => c.denyRequest(requestId)],
-  ['completeFido2Auth', (c) => c.completeFido2Auth(assertion)],
-  ['recoveryCodeAuth', (c) => c.recoveryCodeAuth({ recoveryCode: 'code-1' })],
-];
+/** One call per row of the operation table: a new row does not compile without one. */
+const calls: Record<OperationId, Call> = {
+  Authenticate: (c) => c.authenticate({ email: 'ada@example.com', password: 'pw' }),
+  CompleteFido2Auth: (c) => c.completeFido2Auth(assertion),
+  RecoveryCodeAuth: (c) => c.recoveryCodeAuth({ recoveryCode: 'code-1' }),
+  Config2faAuth: (c) => c.config2faAuth({ password: 'pw' }),
+  Config2faTerminate: (c) => c.config2faTerminate(),
+  MfaNewChallenge: (c) => c.mfaNewChallenge(),
+  Refresh: (c) => c.refresh(),
+  Terminate: (c) => c.terminate(),
+  GenerateRecoveryCodes: (c) => c.generateRecoveryCodes(),
+  GetUser: (c) => c.getUser(userId),
+  UpdateUser: (c) => c.updateUser(userId, { del_mfa_devices: [{ name: 'k' }] }),
+  CreateApprovalRequest: (c) => c.createApprovalRequest({ operation: '/x' }),
+  GetApprovalRequest: (c) => c.getApprovalRequest(requestId),
+  MfaChallenge: (c) => c.mfaChallenge(requestId),
+  ApproveRequest: (c) => c.approveRequest(requestId, { fido2_auth_request: assertion }),
+  DenyRequest: (c) => c.denyRequest(requestId),
+};
+/** What the idempotent operations answer once DSM is back (a 204 for the others). */
+const answers: Partial<Record<OperationId, unknown>> = {
+  GetUser: user,
+  GetApprovalRequest: approvalRequest,
+};
+const idempotent = operationIds
+  .filter((id) => dsmOperations[id].idempotent)
+  .map((id) => [id, calls[id], answers[id]] as const);
+const neverRetried = operationIds
+  .filter((id) => !dsmOperations[id].idempotent)
+  .map((id) => [id, calls[id]] as const);
 
 /** Fails `failures` times with `status`, then answers like DSM would. */
 function flaky(failures: number, status: number, success: unknown) {

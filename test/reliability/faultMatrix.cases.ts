@@ -4,16 +4,15 @@
  * workflow must end and what DSM must believe. The test file only runs the product of the two.
  */
 import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
+import { dsmOperations, type OperationId } from '../../src/client/operations.js';
 import { createSoftAuthenticator, DEMO_USER } from '../../src/emulator/index.js';
 import { PASSWORD, type Rig } from './rig.js';
 
 export type OperationRole = 'unlock' | 'refresh' | 'terminate' | 'config' | 'approval';
 
 export interface OperationRow {
-  operationId: string;
+  operationId: OperationId;
   role: OperationRole;
-  /** DSM documents a 204 (no body) as its success. */
-  noBody: boolean;
   /** Carries the password: a 401 is then a wrong password or an expired session (Refresh). */
   carriesPassword?: boolean;
   /** Sets the scene (through the setup client) and returns the workflow call that sends it. */
@@ -47,20 +46,17 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'Config2faAuth',
     role: 'unlock',
-    noBody: false,
     prepare: async (rig) => () => rig.workflow.unlock(PASSWORD),
   },
   {
     operationId: 'Refresh',
     role: 'refresh',
-    noBody: true,
     // Only a 401 on Config2faAuth makes the workflow ask Refresh.
     prepare: async (rig) => () => rig.workflow.unlock('not the password'),
   },
   {
     operationId: 'Config2faTerminate',
     role: 'terminate',
-    noBody: true,
     prepare: async (rig) => {
       await unlocked(rig);
       return () => rig.workflow.lock();
@@ -69,7 +65,6 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'MfaNewChallenge',
     role: 'config',
-    noBody: false,
     prepare: async (rig) => {
       await unlocked(rig);
       return () => rig.workflow.newDeviceChallenge();
@@ -78,7 +73,6 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'UpdateUser',
     role: 'config',
-    noBody: false,
     prepare: async (rig) => {
       await unlocked(rig);
       const attestation = await createSoftAuthenticator().createCredential(
@@ -90,7 +84,6 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'GenerateRecoveryCodes',
     role: 'config',
-    noBody: false,
     prepare: async (rig) => {
       await unlocked(rig);
       return () => rig.workflow.generateRecoveryCodes();
@@ -99,7 +92,6 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'MfaChallenge',
     role: 'approval',
-    noBody: false,
     prepare: async (rig) => {
       const requestId = await approvalScene(rig, 'fido2');
       return () => rig.workflow.approvalChallenge(requestId);
@@ -108,7 +100,6 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'ApproveRequest',
     role: 'approval',
-    noBody: false,
     carriesPassword: true,
     prepare: async (rig) => {
       const requestId = await approvalScene(rig, 'password');
@@ -118,7 +109,6 @@ export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'DenyRequest',
     role: 'approval',
-    noBody: false,
     prepare: async (rig) => {
       const requestId = await approvalScene(rig, 'password');
       return () => rig.workflow.deny(requestId, 'not me');
@@ -246,7 +236,8 @@ export interface Expected {
 
 /** The rule of the matrix: what each operation's caller sees under each fault. */
 export function expectedOutcome(row: OperationRow, fault: FaultColumn): Expected {
-  const attempt = fault.attempt(row.noBody);
+  // DSM documents a 204 (no body) as the operation's success.
+  const attempt = fault.attempt(dsmOperations[row.operationId].response === null);
   const sessionGone = attempt === 'UNAUTHORIZED';
   const expiredEverywhere = fault.name.startsWith('the session expired');
   switch (row.role) {
