@@ -143,7 +143,7 @@ async function bufferedFetch(
       ? 0
       : successLimit;
   const body = await readAtMost(response.body, limit);
-  return new Response(body.byteLength > 0 ? body : null, {
+  return new Response(body.size > 0 ? body : null, {
     status,
     statusText: response.statusText,
     headers: response.headers,
@@ -151,31 +151,21 @@ async function bufferedFetch(
 }
 
 /** Reads at most `limit` bytes of a body and cancels the rest. */
-async function readAtMost(
-  body: ReadableStream<Uint8Array> | null,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer>> {
-  if (!body) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+async function readAtMost(body: Response['body'], limit: number): Promise<Blob> {
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  const reader = body?.getReader();
   let size = 0;
   try {
-    while (size < limit) {
+    while (reader && size < limit) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
       size += value.byteLength;
     }
   } finally {
-    reader.cancel().catch(() => {});
+    reader?.cancel().catch(() => {});
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes.subarray(0, limit);
+  return new Blob(chunks).slice(0, limit);
 }
 
 /** Checks a 2xx (already read by `bufferedFetch`) against the operation's response schema. */
