@@ -24,47 +24,27 @@ export function openSnapshot(
   expected: SnapshotExpectation,
 ): Record<string, unknown> {
   const { noun, refuse } = expected;
-  const data = asJsonData(value);
-  if (data === undefined) {
-    throw refuse(`The stored ${noun} is not valid JSON.`, 'malformed');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw refuse(`The stored ${noun} is not a dsm-2fa-guard ${noun}.`, 'malformed');
-  }
-  const record = data as Record<string, unknown>;
-  const { format, version } = record;
-  if (
-    typeof format === 'string' &&
-    format !== expected.format &&
-    format.startsWith(LIBRARY_FORMAT_PREFIX)
-  ) {
+  const data = asJsonData(value) as Record<string, unknown> | undefined;
+  const { format, version } = data ?? {};
+  const problem: [string, SnapshotRefusalReason] | undefined =
+    typeof data !== 'object' || data === null || Array.isArray(data)
+      ? ['is not valid JSON of an object', 'malformed']
+      : typeof format === 'string' &&
+          format !== expected.format &&
+          format.startsWith(LIBRARY_FORMAT_PREFIX)
+        ? ['is another kind of dsm-2fa-guard snapshot', 'foreign']
+        : format === expected.format && typeof version === 'number' && version > expected.version
+          ? ['is from a newer dsm-2fa-guard: Upgrade', 'newerVersion']
+          : undefined;
+  if (problem) throw refuse(`The stored ${noun} ${problem[0]}.`, problem[1]);
+  const verdict = keys?.verify(expected.format, data!);
+  if (verdict === 'unsigned' || verdict === 'forged') {
     throw refuse(
-      `The stored value is another kind of dsm-2fa-guard snapshot, not a ${noun}.`,
-      'foreign',
+      `The stored ${noun} is ${verdict === 'unsigned' ? 'unsigned' : 'altered or signed with another key'}: drop it.`,
+      verdict,
     );
   }
-  if (format === expected.format && typeof version === 'number' && version > expected.version) {
-    throw refuse(
-      `The stored ${noun} was written by a newer dsm-2fa-guard than this one (which reads version ${expected.version}). Upgrade dsm-2fa-guard.`,
-      'newerVersion',
-    );
-  }
-  if (keys !== undefined) {
-    const verdict = keys.verify(expected.format, record);
-    if (verdict === 'unsigned') {
-      throw refuse(
-        `The stored ${noun} is not signed, and a snapshotKey is set: it was not written by persist() with that key.`,
-        'unsigned',
-      );
-    }
-    if (verdict === 'forged') {
-      throw refuse(
-        `The stored ${noun}'s signature does not match: it was altered after persist(), or signed with another key.`,
-        'forged',
-      );
-    }
-  }
-  return record;
+  return data!;
 }
 
 /** JSON text parsed, or an object taken through JSON (as a store would); undefined if neither. */

@@ -170,14 +170,14 @@ function checkMs(options: TwoFactorConfigOptions, name: keyof TwoFactorConfigOpt
     value !== undefined &&
     !(typeof value === 'number' && value >= min && value <= MAX_TIMER_MS)
   ) {
-    invalid(`${name} must be a number of milliseconds from ${min} to ${MAX_TIMER_MS}.`);
+    invalid(`${name} must be ${min} to ${MAX_TIMER_MS} ms.`);
   }
 }
 
 /** One line of text, not blank, at most 4096 characters: DSM's rule for names and ids. */
 function checkText(value: unknown, what: string): string {
   if (typeof value !== 'string' || !/^[^\n]*\S[^\n]*$/.test(value) || value.length > 4096) {
-    invalid(`${what} must be one line of text, not blank, at most 4096 characters.`);
+    invalid(`${what} must be one line, not blank, of at most 4096 characters.`);
   }
   return value;
 }
@@ -185,7 +185,7 @@ function checkText(value: unknown, what: string): string {
 function checkPassword(password: unknown): Secret<string> {
   const plain = password instanceof Secret && !password.cleared ? password.reveal() : password;
   if (typeof plain !== 'string' || plain.length === 0) {
-    invalid('The password must be a non-empty string (or an uncleared Secret of one).');
+    invalid('The password must be a non-empty string or Secret.');
   }
   // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
   return new Secret(plain);
@@ -197,19 +197,12 @@ function checkPassword(password: unknown): Secret<string> {
  */
 function externalEventProblem(event: unknown): string | null {
   const { type, password, opId, operation } = (event ?? {}) as Record<string, unknown>;
-  if (!EXTERNAL_EVENTS.includes(type as string)) {
-    return `The event must be an object whose type is one of ${EXTERNAL_EVENTS.join(', ')}.`;
-  }
-  if (type === 'unlock' && !(password instanceof Secret && !password.cleared)) {
-    return 'An unlock event needs { password: Secret } (an uncleared Secret).';
-  }
-  if (
-    type === 'operation' &&
-    (typeof opId !== 'string' || typeof (operation as { kind?: unknown })?.kind !== 'string')
-  ) {
-    return 'An operation event needs { opId: string, operation: { kind: string, input? } }.';
-  }
-  return null;
+  return EXTERNAL_EVENTS.includes(type as string) &&
+    (type !== 'unlock' || (password instanceof Secret && !password.cleared)) &&
+    (type !== 'operation' ||
+      (typeof opId === 'string' && typeof (operation as { kind?: unknown })?.kind === 'string'))
+    ? null
+    : `Send one of ${EXTERNAL_EVENTS.join(', ')}; unlock with { password: Secret }, operation with { opId, operation: { kind, input? } }.`;
 }
 
 /**
@@ -250,14 +243,14 @@ export class TwoFactorConfig {
 
   constructor(options: TwoFactorConfigOptions) {
     if (typeof options?.client?.config2faAuth !== 'function') {
-      invalid('createTwoFactorConfig needs { client, userId }, the client from createDsmClient.');
+      invalid('createTwoFactorConfig needs { client, userId }.');
     }
     this.userId = checkText(options.userId, 'userId');
     this.#options = options;
     this.#client = options.client;
     const clock = options.clock ?? systemClock;
     if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') {
-      invalid('clock must have now(), setTimeout(), clearTimeout() and optionally monotonic().');
+      invalid('clock needs now(), setTimeout() and clearTimeout().');
     }
     this.#clock = clock;
     const restore = restoreFromOptions(options, this.userId);
@@ -277,7 +270,7 @@ export class TwoFactorConfig {
     const windowEnd = clock.now() + autoLockMs;
     if ((restore?.deadline ?? 0) > windowEnd || (restore?.serverLockBy ?? 0) > windowEnd + margin) {
       throw new InvalidSnapshotError(
-        'The stored snapshot locks later than one auto-lock window from now: a clock is wrong, or it was altered.',
+        'The stored snapshot locks later than one window from now: a clock is wrong, or it was altered.',
       );
     }
 

@@ -44,7 +44,7 @@ export class TwoFactorConfigUnlockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigUnlockedError';
   declare readonly code: 'CONFIG_UNLOCKED';
   constructor(
-    message = 'The 2FA configuration is unlocked, so the security key cannot approve anything. Lock it first.',
+    message = 'The 2FA configuration is unlocked: lock it before using the security key.',
   ) {
     super('CONFIG_UNLOCKED', message);
   }
@@ -60,11 +60,7 @@ export class SessionExpiredError extends DsmError {
   override readonly name: string = 'SessionExpiredError';
   declare readonly code: 'SESSION_EXPIRED';
   constructor(options?: { cause?: unknown }) {
-    super(
-      'SESSION_EXPIRED',
-      'The DSM session expired. Sign in again (a 2FA-configuration workflow then resumes with resumeSession).',
-      options,
-    );
+    super('SESSION_EXPIRED', 'The DSM session expired. Sign in again.', options);
   }
 }
 
@@ -116,10 +112,7 @@ export class OperationInterruptedError extends DsmError {
   override readonly name: string = 'OperationInterruptedError';
   declare readonly code: 'INTERRUPTED';
   constructor(what: string) {
-    super(
-      'INTERRUPTED',
-      `The ${what} was interrupted before DSM answered; DSM may or may not have applied it.`,
-    );
+    super('INTERRUPTED', `The ${what} was interrupted: DSM may or may not have applied it.`);
   }
 }
 
@@ -194,7 +187,7 @@ export class UnlockAnswerTooLateError extends DsmError {
   constructor() {
     super(
       'UNLOCK_TOO_LATE',
-      "DSM's answer to the unlock came after its window had closed, so the configuration is being locked again. Unlock again.",
+      "DSM's answer to the unlock came after its window closed; the configuration locks again.",
     );
   }
 }
@@ -208,9 +201,6 @@ export class UnexpectedFailureError extends DsmError {
   override readonly name: string = 'UnexpectedFailureError';
   declare readonly code: 'UNEXPECTED';
   constructor() {
-    super(
-      'UNEXPECTED',
-      'The request failed in an unexpected way; see the error the call rejected with.',
-    );
+    super('UNEXPECTED', 'The request failed unexpectedly; the caller got the error.');
   }
 }

@@ -1,11 +1,10 @@
-import * as z from 'zod/mini';
 import type {
   LockReason,
   RestoreState,
   TwoFactorConfigContext,
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
-import { badFields, openSnapshot, type SnapshotExpectation } from '../persistence/openSnapshot.js';
+import { openSnapshot, type SnapshotExpectation } from '../persistence/openSnapshot.js';
 import {
   readSnapshotKeys,
   type SnapshotKeyRing,
@@ -39,19 +38,29 @@ export interface PersistedTwoFactorConfig {
   signature?: string;
 }
 
-const finiteTime = z.nullable(z.number().check(z.gte(0), z.lte(8.64e15)));
+const isTime = (value: unknown) =>
+  value === null || (typeof value === 'number' && value >= 0 && value <= 8.64e15);
+const oneOf =
+  (...values: unknown[]) =>
+  (value: unknown) =>
+    values.includes(value);
 
-const persistedSchema = z.object({
-  format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(SNAPSHOT_VERSION),
-  userId: z.string().check(z.minLength(1), z.maxLength(256)),
-  state: z.enum(['locked', 'unlocked', 'locking', 'sessionExpired']),
-  deadline: finiteTime,
-  serverLockBy: finiteTime,
-  lockReason: z.nullable(z.enum(['user', 'timeout', 'server', 'dispose', 'session', 'lostAnswer'])),
-  savedAt: z.number(),
-  signature: z.optional(z.string()),
-});
+/**
+ * The stored snapshot's fields and what each must hold. A table rather than a zod schema:
+ * zod is the client's, at DSM's boundary, and importing it here would add all of zod to the
+ * browser bundle of an app that imports only `createTwoFactorConfig`.
+ */
+const FIELDS: Record<string, (value: unknown) => boolean> = {
+  format: oneOf(SNAPSHOT_FORMAT),
+  version: oneOf(SNAPSHOT_VERSION),
+  userId: (value) => typeof value === 'string' && value.length > 0 && value.length <= 256,
+  state: oneOf('locked', 'unlocked', 'locking', 'sessionExpired'),
+  deadline: isTime,
+  serverLockBy: isTime,
+  lockReason: oneOf(null, 'user', 'timeout', 'server', 'dispose', 'session', 'lostAnswer'),
+  savedAt: (value) => typeof value === 'number',
+  signature: (value) => value === undefined || typeof value === 'string',
+};
 
 const expectation: SnapshotExpectation = {
   format: SNAPSHOT_FORMAT,
@@ -89,41 +98,20 @@ function unsignedSnapshot(
   context: TwoFactorConfigContext,
   now: number,
 ): PersistedTwoFactorConfig {
-  const base = {
+  // An unlock in flight may have reached DSM: it is stored as locking, so that the restore
+  // terminates to be certain, never re-sends it.
+  const unlocking = state === 'unlocking';
+  const kept = state === 'unlocked' || state === 'locking';
+  return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     userId,
+    state: unlocking ? 'locking' : state,
+    deadline: state === 'unlocked' ? context.deadline : null,
+    serverLockBy: kept ? context.serverLockBy : unlocking ? now + context.autoLockMs : null,
+    lockReason: state === 'locking' ? context.lockReason : unlocking ? 'user' : null,
     savedAt: now,
-  } as const;
-  switch (state) {
-    case 'unlocked':
-      return {
-        ...base,
-        state,
-        deadline: context.deadline,
-        serverLockBy: context.serverLockBy,
-        lockReason: null,
-      };
-    case 'unlocking':
-      // The unlock may have reached DSM: restore by terminating, never by re-sending it.
-      return {
-        ...base,
-        state: 'locking',
-        deadline: null,
-        serverLockBy: now + context.autoLockMs,
-        lockReason: 'user',
-      };
-    case 'locking':
-      return {
-        ...base,
-        state,
-        deadline: null,
-        serverLockBy: context.serverLockBy,
-        lockReason: context.lockReason,
-      };
-    default:
-      return { ...base, state, deadline: null, serverLockBy: null, lockReason: null };
-  }
+  };
 }
 
 /**
@@ -153,22 +141,20 @@ export function fromPersisted(
 }
 
 function restoreInput(value: unknown, userId: string, keys: SnapshotKeyRing): RestoreState | null {
-  const parsed = persistedSchema.safeParse(openSnapshot(value, keys, expectation));
-  if (!parsed.success) {
+  const data = openSnapshot(value, keys, expectation);
+  const bad = Object.keys(FIELDS).filter((field) => !FIELDS[field]!(data[field]));
+  if (bad.length > 0) {
     throw new InvalidSnapshotError(
-      `The stored snapshot is not a dsm-2fa-guard snapshot (bad fields: ${badFields(parsed.error.issues)}).`,
+      `The stored snapshot has bad fields: ${bad.join(', ')}.`,
       'malformed',
     );
   }
-  const snapshot = parsed.data;
+  const snapshot = data as unknown as PersistedTwoFactorConfig;
   if (snapshot.userId !== userId) {
     throw new InvalidSnapshotError('The stored snapshot belongs to another user.', 'foreign');
   }
   if (snapshot.state === 'unlocked' && snapshot.deadline === null) {
-    throw new InvalidSnapshotError(
-      'The stored snapshot is unlocked but has no deadline.',
-      'malformed',
-    );
+    throw new InvalidSnapshotError('The stored snapshot has bad fields: deadline.', 'malformed');
   }
   if (snapshot.state === 'locked') return null;
   return {
