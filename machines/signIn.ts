@@ -246,7 +246,6 @@ export function createSignInMachine(now: Now = Date.now) {
         type: 'secondFactorRequired' as const,
         userId: context.userId ?? '',
         methods: context.secondFactor?.methods ?? [],
-        fido2Options: context.secondFactor?.fido2Options ?? null,
       })),
       emitSecondFactorFailed: emit(({ event }, params: { method: SecondFactorMethod }) => ({
         type: 'secondFactorFailed' as const,

@@ -59,9 +59,12 @@ export type SignInRefusalCode =
 /** The requests an app makes of the machine (the events a refusal names). */
 export type SignInRequest = 'signIn' | 'completeWithAssertion' | 'completeWithRecoveryCode';
 
-/** DSM's challenge for a pending sign-in. `fido2Options` is DSM's assertion request. */
+/**
+ * What the chart keeps of DSM's challenge for a pending sign-in: the methods it allows. DSM's
+ * FIDO2 assertion request itself is server data: the controller holds it, never the chart, so
+ * it reaches no snapshot, event or inspector.
+ */
 export interface SecondFactorChallenge {
-  fido2Options: unknown;
   methods: SecondFactorMethod[];
 }
 
@@ -143,7 +146,6 @@ export type SignInEmitted =
       type: 'secondFactorRequired';
       userId: string;
       methods: SecondFactorMethod[];
-      fido2Options: unknown;
     }
   | {
       type: 'secondFactorFailed';

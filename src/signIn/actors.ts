@@ -8,7 +8,7 @@ import type {
   SecondFactorMethod,
   SessionTouchOutput,
 } from '../../machines/signIn.types.js';
-import type { Fido2AssertionResult } from '../client/schemas.js';
+import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { Secret } from '../client/secret.js';
 import type { AuthResult, DsmClient } from '../client/types.js';
 import type { Clock } from '../workflow/clock.js';
@@ -21,8 +21,11 @@ export interface SignInDependencies {
   clock: Clock;
   /** The open session's client (pending or complete); throws `SESSION_EXPIRED` without one. */
   session(): DsmClient;
-  /** Keeps a new session's token in the controller: the machine never sees it. */
-  openSession(token: Secret<string>): void;
+  /**
+   * Keeps a new session's token, and DSM's FIDO2 challenge if any, in the controller: the
+   * machine never sees either.
+   */
+  openSession(token: Secret<string>, fido2Options: Fido2RequestOptions | null): void;
 }
 
 function codeOf(error: unknown): unknown {
@@ -42,10 +45,9 @@ function secondFactorFailure(error: unknown, method: SecondFactorMethod): unknow
 
 function challengeOf(auth: AuthResult): SecondFactorChallenge | null {
   if (!auth.secondFactor) return null;
-  const fido2Options = auth.secondFactor.fido2AssertionOptions ?? null;
   // DSM lists FIDO2 in `allowed_mfa_methods`; a recovery code can always stand in for it.
-  const methods: SecondFactorMethod[] = fido2Options ? ['fido2', 'recoveryCode'] : ['recoveryCode'];
-  return { fido2Options, methods };
+  const fido2 = auth.secondFactor.fido2AssertionOptions !== undefined;
+  return { methods: fido2 ? ['fido2', 'recoveryCode'] : ['recoveryCode'] };
 }
 
 /**
@@ -76,7 +78,7 @@ export function createSignInActors(dependenciesOf: (system: object) => SignInDep
           .catch(() => {});
         throw new OperationInterruptedError('sign-in');
       }
-      deps.openSession(auth.accessToken);
+      deps.openSession(auth.accessToken, auth.secondFactor?.fido2AssertionOptions ?? null);
       return {
         userId: auth.entityId,
         sentAt,

@@ -78,7 +78,12 @@ export class SignIn {
   readonly #anonymous: DsmClient;
   readonly #options: SignInOptions;
   readonly #handoff: TwoFactorConfigHandoff;
-  #session: { token: Secret<string>; client: DsmClient } | null = null;
+  #session: {
+    token: Secret<string>;
+    client: DsmClient;
+    /** DSM's FIDO2 challenge of a pending sign-in: server data, kept out of the chart. */
+    fido2Options: Fido2RequestOptions | null;
+  } | null = null;
   /** The session whose end the attached workflows were last told of. */
   #endAnnounced: object | null = null;
   #disposing: Promise<void> | null = null;
@@ -101,7 +106,7 @@ export class SignIn {
           'The stored snapshot has a session: pass the token stored with it (createSignIn({ snapshot, token })).',
         );
       }
-      this.#openSession(checkSecret(options.token, 'token'));
+      this.#openSession(checkSecret(options.token, 'token'), options.fido2Options ?? null);
     }
 
     this.actor = createActor(machineFor(this.#clock), {
@@ -127,7 +132,7 @@ export class SignIn {
         if (!this.#session) throw new SessionExpiredError();
         return this.#session.client;
       },
-      openSession: (token) => this.#openSession(token),
+      openSession: (token, fido2Options) => this.#openSession(token, fido2Options),
     });
     this.#handoff = new TwoFactorConfigHandoff({
       client: () => this.client,
@@ -184,9 +189,11 @@ export class SignIn {
     if (this.state !== 'awaitingSecondFactor') return null;
     const offer = this.actor.getSnapshot().context.secondFactor;
     if (!offer) return null;
+    const fido2Options = this.#session?.fido2Options ?? null;
     return {
-      fido2Options: offer.fido2Options as Fido2RequestOptions | null,
-      allowedMethods: [...offer.methods],
+      fido2Options,
+      // Restored without DSM's challenge, a pending sign-in can use a recovery code only.
+      allowedMethods: offer.methods.filter((method) => method !== 'fido2' || fido2Options),
     };
   }
 
@@ -379,8 +386,8 @@ export class SignIn {
     return this.#disposing;
   }
 
-  #openSession(token: Secret<string>): void {
-    this.#session = { token, client: this.#anonymous.withToken(token) };
+  #openSession(token: Secret<string>, fido2Options: Fido2RequestOptions | null): void {
+    this.#session = { token, client: this.#anonymous.withToken(token), fido2Options };
   }
 
   /** Resolves when no session is left (signed out or expired); see `waitForSnapshot`. */

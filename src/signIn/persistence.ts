@@ -7,7 +7,6 @@ import type {
   SignInRestore,
   SignInStateName,
 } from '../../machines/signIn.types.js';
-import { Fido2RequestOptions } from '../client/schemas.js';
 import { badFields, openSnapshot, type SnapshotExpectation } from '../persistence/openSnapshot.js';
 import {
   readSnapshotKeys,
@@ -43,7 +42,8 @@ export interface PersistedSignIn {
   sessionIdleMs: number | null;
   idleDeadline: number | null;
   lastRefreshAt: number | null;
-  secondFactor: { fido2Options: Fido2RequestOptions | null; methods: SecondFactorMethod[] } | null;
+  /** The methods a pending sign-in allows. DSM's FIDO2 challenge is server data: not stored. */
+  secondFactor: { methods: SecondFactorMethod[] } | null;
   expiryReason: SessionExpiryReason | null;
   savedAt: number;
   /** Present when `persist()` had a `snapshotKey`: unpadded base64url of the HMAC. */
@@ -61,12 +61,7 @@ const persistedSchema = z.object({
   sessionIdleMs: z.nullable(z.number().check(z.gt(0), z.lte(8.64e15))),
   idleDeadline: time,
   lastRefreshAt: time,
-  secondFactor: z.nullable(
-    z.object({
-      fido2Options: z.nullable(Fido2RequestOptions),
-      methods: z.array(z.enum(['fido2', 'recoveryCode'])),
-    }),
-  ),
+  secondFactor: z.nullable(z.object({ methods: z.array(z.enum(['fido2', 'recoveryCode'])) })),
   expiryReason: z.nullable(z.enum(['idle', 'server'])),
   savedAt: z.number(),
   signature: z.optional(z.string()),

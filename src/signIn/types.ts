@@ -24,15 +24,20 @@ interface SignInCommonOptions {
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedSignIn | string;
   /**
-   * Signs `persist()`'s snapshots (HMAC-SHA-256) and refuses, on restore, any snapshot not
-   * signed with it: altered (say, `awaitingSecondFactor` edited to `signedIn`), forged or
-   * unsigned. At least 32 bytes (a string counts its UTF-8 bytes); a list rotates keys (signs
-   * with the first, accepts any). Default: none, and a stored snapshot is trusted as far as
-   * its storage is. See SECURITY.md.
+   * A key from `createSnapshotKey(secret)`: `persist()` signs its snapshots with it, and a
+   * restore refuses any snapshot not signed with it: altered (say, `awaitingSecondFactor` edited
+   * to `signedIn`), forged or unsigned. Default: none, and a stored snapshot is trusted as far
+   * as its storage is. See SECURITY.md.
    */
   snapshotKey?: SnapshotKeys;
   /** The session token the app stored beside a signed-in (or pending) snapshot. */
   token?: SecretInput;
+  /**
+   * DSM's FIDO2 challenge of a pending sign-in (`signIn.secondFactor.fido2Options`), if the app
+   * stored it beside the snapshot and the token. Server data stays out of snapshots, so
+   * without it a restored pending sign-in offers the recovery code only.
+   */
+  fido2Options?: Fido2RequestOptions;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** The clock for the idle deadline and timers. Default: the system clock. */

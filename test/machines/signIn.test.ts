@@ -15,7 +15,6 @@ const password = { toJSON: () => '[redacted]' };
 const code = { toJSON: () => '[redacted]' };
 const DAY = 86_400_000;
 const challenge = {
-  fido2Options: { challenge: 'abc' },
   methods: ['fido2', 'recoveryCode'] as const,
 };
 
@@ -128,7 +127,6 @@ describe('signInMachine', () => {
       type: 'secondFactorRequired',
       userId: 'u1',
       methods: ['fido2', 'recoveryCode'],
-      fido2Options: { challenge: 'abc' },
     });
     expect(h.emitted.some((e) => e.type === 'signedIn')).toBe(false);
   });
@@ -458,7 +456,7 @@ describe('signInMachine', () => {
           userId: 'u1',
           sessionIdleMs: DAY,
           idleDeadline: T0 + DAY,
-          secondFactor: { fido2Options: { challenge: 'abc' }, methods: ['fido2'] },
+          secondFactor: { methods: ['fido2'] },
         },
       });
       expect(pendingOne.actor.getSnapshot().value).toEqual({ awaitingSecondFactor: 'ready' });

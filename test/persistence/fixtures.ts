@@ -37,17 +37,6 @@ export const workflowSnapshot: fc.Arbitrary<PersistedTwoFactorConfig> = fc.oneof
   }),
 );
 
-const fido2Options = fc.record({
-  challenge: fc.base64String({ minLength: 44, maxLength: 44 }),
-  timeout: fc.integer({ min: 1_000, max: 600_000 }),
-  rpId: fc.constant('localhost'),
-  allowCredentials: fc.array(
-    fc.record({ type: fc.constant('public-key' as const), id: fc.base64String({ minLength: 8 }) }),
-    { minLength: 1, maxLength: 3 },
-  ),
-  userVerification: fc.constantFrom('discouraged' as const, 'preferred' as const),
-});
-
 const session = { userId, sessionIdleMs: fc.integer({ min: 60_000, max: 86_400_000 }) };
 
 export const signInSnapshot: fc.Arbitrary<PersistedSignIn> = fc.oneof(
@@ -60,7 +49,6 @@ export const signInSnapshot: fc.Arbitrary<PersistedSignIn> = fc.oneof(
     idleDeadline: time,
     lastRefreshAt: fc.constant(null),
     secondFactor: fc.record({
-      fido2Options: fc.option(fido2Options, { nil: null }),
       methods: fc.subarray(['fido2' as const, 'recoveryCode' as const], { minLength: 1 }),
     }),
     expiryReason: fc.constant(null),

@@ -36,8 +36,11 @@ async function pendingSignIn(snapshotKey?: string) {
   );
   const stored = first.persist();
   const token = first.token!.reveal();
+  // DSM's challenge is server data: the app keeps it beside the token, not in the snapshot.
+  const fido2Options = first.secondFactor!.fido2Options!;
+  expect(JSON.stringify(stored)).not.toContain(fido2Options.challenge);
   await first.dispose();
-  return { stored, token, authenticator };
+  return { stored, token, fido2Options, authenticator };
 }
 
 describe('sign-in snapshots with a snapshotKey', () => {
@@ -62,8 +65,8 @@ describe('sign-in snapshots with a snapshotKey', () => {
   });
 
   it('resumes the genuine pending snapshot, completes it, and signs what it persists next', async () => {
-    const { stored, token, authenticator } = await pendingSignIn(KEY);
-    const resumed = h.create({ snapshot: JSON.stringify(stored), token });
+    const { stored, token, fido2Options, authenticator } = await pendingSignIn(KEY);
+    const resumed = h.create({ snapshot: JSON.stringify(stored), token, fido2Options });
     expect(resumed.state).toBe('awaitingSecondFactor');
     await expect(
       resumed.completeWithSecurityKey((options) => authenticator.getAssertion(options)),

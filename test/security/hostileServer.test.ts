@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { createDsmClient } from '../../src/client/index.js';
+import { createSignIn } from '../../src/signIn/index.js';
 import {
   createTwoFactorConfig,
   type TwoFactorConfig,
@@ -193,6 +194,66 @@ describe('a hostile server cannot put a secret into what the library shows', () 
     // The caller asked for DSM's answer and gets it; nothing else carries it.
     expect(result).toMatchObject({ description: password });
     scanner.add('snapshot', JSON.stringify(workflow.actor.getSnapshot()));
+    expectNoSecret();
+  });
+});
+
+describe('a hostile server cannot put a secret into the sign-in', () => {
+  const b64url = (text: string) => Buffer.from(text).toString('base64url');
+  const authResponse = (extra: object) =>
+    JSON.stringify({ token_type: 'Bearer', expires_in: 600, access_token: token, ...extra });
+
+  it('an entity_id that is not DSM’s UUID is refused, and its text shown nowhere', async () => {
+    server.handle((_req, res) =>
+      reply(res, 200, authResponse({ entity_id: password }), {
+        'content-type': 'application/json',
+      }),
+    );
+    const inspectedSignIn: InspectionEvent[] = [];
+    const signIn = createSignIn({
+      baseUrl: server.url,
+      clientOptions: { retry: false },
+      inspect: (event) => inspectedSignIn.push(event),
+    });
+    const error = await signIn.signIn({ email: 'ada@example.com', password }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'INVALID_RESPONSE' });
+    scanner.add('thrown value', error);
+    scanner.add('sign-in snapshot', JSON.stringify(signIn.actor.getSnapshot()));
+    scanner.add('persisted sign-in', signIn.persist());
+    inspected = inspectedSignIn;
+    await signIn.dispose();
+    expectNoSecret();
+  });
+
+  it('DSM’s FIDO2 challenge stays with the controller: no snapshot, event or inspector has it', async () => {
+    const options = {
+      challenge: b64url(password),
+      rpId: password,
+      timeout: 60_000,
+      allowCredentials: [{ type: 'public-key', id: b64url(token) }],
+    };
+    server.handle((_req, res) =>
+      reply(res, 200, authResponse({ entity_id: userId, fido2_assertion_options: options }), {
+        'content-type': 'application/json',
+      }),
+    );
+    const inspectedSignIn: InspectionEvent[] = [];
+    const signIn = createSignIn({
+      baseUrl: server.url,
+      clientOptions: { retry: false },
+      inspect: (event) => inspectedSignIn.push(event),
+    });
+    const emitted: unknown[] = [];
+    signIn.actor.on('*', (event) => emitted.push(event));
+    const result = await signIn.signIn({ email: 'ada@example.com', password });
+    expect(result.state).toBe('awaitingSecondFactor');
+    // The app asked for the challenge, and has it.
+    expect(signIn.secondFactor?.fido2Options).toMatchObject({ rpId: password });
+    scanner.add('emitted events', emitted);
+    scanner.add('sign-in snapshot', JSON.stringify(signIn.actor.getSnapshot()));
+    scanner.add('persisted sign-in', signIn.persist());
+    inspected = inspectedSignIn;
+    signIn.actor.stop();
     expectNoSecret();
   });
 });

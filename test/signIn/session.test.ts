@@ -134,9 +134,17 @@ describe('the signed-in session', () => {
     expect(state).toBe('awaitingSecondFactor');
     const stored = first.persist();
     const token = first.token!.reveal();
+    const fido2Options = first.secondFactor!.fido2Options!;
     await first.dispose();
 
-    const second = h.create({ snapshot: stored, token });
+    // Without DSM's challenge (server data, never in the snapshot) only a recovery code works.
+    const withoutChallenge = h.create({ snapshot: stored, token });
+    expect(withoutChallenge.secondFactor).toMatchObject({
+      fido2Options: null,
+      allowedMethods: ['recoveryCode'],
+    });
+    await withoutChallenge.dispose();
+    const second = h.create({ snapshot: stored, token, fido2Options });
     expect(second.secondFactor?.allowedMethods).toEqual(['fido2', 'recoveryCode']);
     await expect(
       second.completeWithSecurityKey((options) => authenticator.getAssertion(options)),
