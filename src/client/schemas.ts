@@ -1,5 +1,5 @@
 // Schemas for DSM's 2FA, session and approval operations, derived from DSM's OpenAPI document
-// (shared/dsm-openapi/dsm-2fa-openapi.json). Requests are checked strictly before they are
+// (openapi/dsm-2fa-openapi.json in this repository). Requests are checked strictly before they are
 // sent; responses may carry fields DSM adds later (DSM asks clients to ignore them).
 export * from './schemas/approval.js';
 export * from './schemas/common.js';
