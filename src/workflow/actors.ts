@@ -1,18 +1,19 @@
 import { fromPromise } from 'xstate';
 import type {
+  ApprovalOperationKind,
   AuditEvent,
+  ConfigOperationKind,
   OperationInput,
   OperationOutput,
   UnlockInput,
   UnlockOutput,
 } from '../../machines/twoFactorConfig.types.js';
 import type { Fido2AssertionResult, Fido2AttestationResult } from '../client/schemas.js';
-import { Secret, type SecretInput } from '../client/secret.js';
+import { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import { type Clock, monotonicOf } from './clock.js';
 import {
   SessionExpiredError,
-  TwoFactorConfigLockedError,
   UnknownOperationError,
   UnlockAnswerTooLateError,
   WrongPasswordError,
@@ -134,119 +135,106 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     }
   });
 
-  const configOperation = fromPromise<OperationOutput, OperationInput>(
-    ({ input, signal, system }) => {
+  return {
+    unlock,
+    terminate,
+    configOperation: operationActor(CONFIG_RUNS),
+    approvalOperation: operationActor(APPROVAL_RUNS),
+  };
+
+  /** An operation actor that runs its kind from `runs`: a kind not in it is unknown there. */
+  function operationActor(runs: Partial<Record<string, OperationRun<never>>>) {
+    return fromPromise<OperationOutput, OperationInput>(({ input, signal, system }) => {
       const deps = dependenciesOf(system);
-      return runOperation(deps, input.opId, signal, () => runConfigOperation(input, signal, deps));
-    },
-  );
-
-  const approvalOperation = fromPromise<OperationOutput, OperationInput>(
-    ({ input, signal, system }) => {
-      const deps = dependenciesOf(system);
-      return runOperation(deps, input.opId, signal, () =>
-        runApprovalOperation(input, signal, deps),
-      );
-    },
-  );
-
-  return { unlock, terminate, configOperation, approvalOperation };
-}
-
-async function runConfigOperation(
-  input: OperationInput,
-  signal: AbortSignal,
-  deps: ActorDependencies,
-): Promise<{ result: unknown; audit?: AuditEvent }> {
-  const { clock, userId } = deps;
-  // Belt and braces: the guard checked the clock, and so does the request itself.
-  if (input.deadline === null || clock.now() >= input.deadline) {
-    throw new TwoFactorConfigLockedError(
-      'The 2FA configuration window has ended. Unlock it again.',
-    );
-  }
-  const client = deps.client();
-  const at = () => clock.now();
-  switch (input.kind) {
-    case 'newDeviceChallenge':
-      return { result: await client.mfaNewChallenge({ signal }) };
-    case 'addDevice': {
-      const { name, attestationResult } = input.input as OperationInputs['addDevice'];
-      const user = await client.updateUser(
-        userId,
-        { add_mfa_devices: [{ name, attestationResult }] },
-        { signal },
-      );
-      return { result: user, audit: { type: 'deviceAdded', name, at: at() } };
-    }
-    case 'removeDevice': {
-      const { name } = input.input as OperationInputs['removeDevice'];
-      const user = await client.updateUser(userId, { del_mfa_devices: [{ name }] }, { signal });
-      return { result: user, audit: { type: 'deviceRemoved', name, at: at() } };
-    }
-    case 'renameDevice': {
-      const { oldName, newName } = input.input as OperationInputs['renameDevice'];
-      const user = await client.updateUser(
-        userId,
-        { rename_mfa_devices: [{ old_name: oldName, new_name: newName }] },
-        { signal },
-      );
-      return { result: user, audit: { type: 'deviceRenamed', oldName, newName, at: at() } };
-    }
-    case 'generateRecoveryCodes': {
-      const { recovery_codes } = await client.generateRecoveryCodes({ signal });
-      return {
-        // Recovery codes are credentials: the caller gets them wrapped until it reveals them.
-        result: new Secret<readonly string[]>(recovery_codes),
-        audit: { type: 'recoveryCodesRegenerated', count: recovery_codes.length, at: at() },
-      };
-    }
-    default:
-      throw new UnknownOperationError(String(input.kind));
-  }
-}
-
-async function runApprovalOperation(
-  input: OperationInput,
-  signal: AbortSignal,
-  deps: ActorDependencies,
-): Promise<{ result: unknown }> {
-  const client = deps.client();
-  switch (input.kind) {
-    case 'approvalChallenge': {
-      const { requestId } = input.input as OperationInputs['approvalChallenge'];
-      return { result: await client.mfaChallenge(requestId, { signal }) };
-    }
-    case 'approve': {
-      const args = input.input as OperationInputs['approve'];
-      const password: SecretInput | undefined = args.password;
-      try {
-        const result = await client.approveRequest(
-          args.requestId,
-          {
-            ...(args.fido2AuthRequest ? { fido2_auth_request: args.fido2AuthRequest } : {}),
-            ...(password ? { password } : {}),
-            ...(args.body !== undefined ? { body: args.body } : {}),
-          },
-          { signal },
-        );
-        return { result };
-      } catch (error) {
-        // A 401 to a request carrying the password is as ambiguous as on Config2faAuth.
-        if (password && isUnauthorized(error)) return wrongPasswordOrExpired(client, signal);
-        throw error;
-      } finally {
-        args.password?.clear();
-      }
-    }
-    case 'deny': {
-      const { requestId, reason } = input.input as OperationInputs['deny'];
-      const result = await client.denyRequest(requestId, reason === undefined ? {} : { reason }, {
-        signal,
+      return runOperation(deps, input.opId, signal, () => {
+        const run = Object.hasOwn(runs, input.kind) ? runs[input.kind] : undefined;
+        if (!run) throw new UnknownOperationError(String(input.kind));
+        return run(input.input as never, deps.client(), signal, deps);
       });
-      return { result };
-    }
-    default:
-      throw new UnknownOperationError(String(input.kind));
+    });
   }
 }
+
+/** What an operation actor runs for one kind: DSM's result for the caller, an audit entry. */
+type OperationRun<K extends keyof OperationInputs> = (
+  input: OperationInputs[K],
+  client: DsmClient,
+  signal: AbortSignal,
+  deps: ActorDependencies,
+) => Promise<{ result: unknown; audit?: AuditEvent }>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A device change: DSM's user update, and its audit entry stamped when DSM answered. */
+async function updateUser(
+  body: Parameters<DsmClient['updateUser']>[1],
+  audit: DistributiveOmit<AuditEvent, 'at'>,
+  client: DsmClient,
+  signal: AbortSignal,
+  { userId, clock }: ActorDependencies,
+) {
+  const result = await client.updateUser(userId, body, { signal });
+  return { result, audit: { ...audit, at: clock.now() } as AuditEvent };
+}
+
+/**
+ * The config operations. Each starts only where the machine's guard has just checked the
+ * deadline on both clocks, in the same step that starts this actor.
+ */
+const CONFIG_RUNS: { [K in ConfigOperationKind]: OperationRun<K> } = {
+  newDeviceChallenge: async (_, client, signal) => ({
+    result: await client.mfaNewChallenge({ signal }),
+  }),
+  addDevice: ({ name, attestationResult }, ...rest) =>
+    updateUser(
+      { add_mfa_devices: [{ name, attestationResult }] },
+      { type: 'deviceAdded', name },
+      ...rest,
+    ),
+  removeDevice: ({ name }, ...rest) =>
+    updateUser({ del_mfa_devices: [{ name }] }, { type: 'deviceRemoved', name }, ...rest),
+  renameDevice: ({ oldName, newName }, ...rest) =>
+    updateUser(
+      { rename_mfa_devices: [{ old_name: oldName, new_name: newName }] },
+      { type: 'deviceRenamed', oldName, newName },
+      ...rest,
+    ),
+  generateRecoveryCodes: async (_, client, signal, { clock }) => {
+    const { recovery_codes } = await client.generateRecoveryCodes({ signal });
+    return {
+      // Recovery codes are credentials: the caller gets them wrapped until it reveals them.
+      result: new Secret<readonly string[]>(recovery_codes),
+      audit: { type: 'recoveryCodesRegenerated', count: recovery_codes.length, at: clock.now() },
+    };
+  },
+};
+
+/** The approval operations. */
+const APPROVAL_RUNS: { [K in ApprovalOperationKind]: OperationRun<K> } = {
+  approvalChallenge: async ({ requestId }, client, signal) => ({
+    result: await client.mfaChallenge(requestId, { signal }),
+  }),
+  approve: async ({ requestId, fido2AuthRequest, password, body }, client, signal) => {
+    try {
+      const result = await client.approveRequest(
+        requestId,
+        {
+          ...(fido2AuthRequest && { fido2_auth_request: fido2AuthRequest }),
+          ...(password && { password }),
+          ...(body !== undefined && { body }),
+        },
+        { signal },
+      );
+      return { result };
+    } catch (error) {
+      // A 401 to a request carrying the password is as ambiguous as on Config2faAuth.
+      if (password && isUnauthorized(error)) return wrongPasswordOrExpired(client, signal);
+      throw error;
+    } finally {
+      password?.clear();
+    }
+  },
+  deny: async ({ requestId, reason }, client, signal) => ({
+    result: await client.denyRequest(requestId, reason === undefined ? {} : { reason }, { signal }),
+  }),
+};
