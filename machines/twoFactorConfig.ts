@@ -84,7 +84,7 @@ const REFUSALS: ReadonlyArray<[state: StateValue, config: RefusalCode, approval:
 /** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
 function notProvided<TOutput, TInput>() {
   return fromPromise<TOutput, TInput>(() =>
-    Promise.reject(new Error('Not provided: createTwoFactorConfig() provides the actors.')),
+    Promise.reject(new Error('Not provided: see createTwoFactorConfig.')),
   );
 }
 

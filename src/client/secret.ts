@@ -60,7 +60,7 @@ export class Secret<T = string> {
 export class SecretClearedError extends Error {
   readonly code = 'SECRET_CLEARED';
   constructor() {
-    super('The secret was already used and cleared; pass it again.');
+    super('The secret was cleared after use; pass it again.');
     this.name = 'SecretClearedError';
   }
 }

@@ -46,9 +46,7 @@ export function readSnapshotKeys(
     typeof key.sign !== 'function' ||
     typeof key.verify !== 'function'
   ) {
-    throw invalid(
-      'snapshotKey must be a key from createSnapshotKey(secret) (at least 32 bytes of secret).',
-    );
+    throw invalid('snapshotKey must come from createSnapshotKey(secret).');
   }
   return key as SnapshotKey;
 }

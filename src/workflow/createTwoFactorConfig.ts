@@ -163,21 +163,19 @@ function invalid(message: string): never {
   throw new InvalidInputError(message);
 }
 
-/** A duration option: a finite number of ms, within setTimeout's reach. */
-function checkMs(options: TwoFactorConfigOptions, name: keyof TwoFactorConfigOptions, min = 0) {
-  const value = options[name];
-  if (
-    value !== undefined &&
-    !(typeof value === 'number' && value >= min && value <= MAX_TIMER_MS)
-  ) {
-    invalid(`${name} must be ${min} to ${MAX_TIMER_MS} ms.`);
-  }
-}
+/** The duration options and their least values: each a number of ms within setTimeout's reach. */
+const DURATIONS = [
+  ['autoLockMs', 1],
+  ['safetyMarginMs', 0],
+  ['expiringWarningMs', 0],
+  ['terminateRetryBaseMs', 1],
+  ['disposeTimeoutMs', 0],
+] as const;
 
 /** One line of text, not blank, at most 4096 characters: DSM's rule for names and ids. */
 function checkText(value: unknown, what: string): string {
   if (typeof value !== 'string' || !/^[^\n]*\S[^\n]*$/.test(value) || value.length > 4096) {
-    invalid(`${what} must be one line, not blank, of at most 4096 characters.`);
+    invalid(`${what} must be one non-blank line of at most 4096 characters.`);
   }
   return value;
 }
@@ -185,7 +183,7 @@ function checkText(value: unknown, what: string): string {
 function checkPassword(password: unknown): Secret<string> {
   const plain = password instanceof Secret && !password.cleared ? password.reveal() : password;
   if (typeof plain !== 'string' || plain.length === 0) {
-    invalid('The password must be a non-empty string or Secret.');
+    invalid('The password must be a non-empty string.');
   }
   // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
   return new Secret(plain);
@@ -202,7 +200,7 @@ function externalEventProblem(event: unknown): string | null {
     (type !== 'operation' ||
       (typeof opId === 'string' && typeof (operation as { kind?: unknown })?.kind === 'string'))
     ? null
-    : `Send one of ${EXTERNAL_EVENTS.join(', ')}; unlock with { password: Secret }, operation with { opId, operation: { kind, input? } }.`;
+    : `Send a TwoFactorConfigEvent: ${EXTERNAL_EVENTS.join(', ')}.`;
 }
 
 /**
@@ -254,11 +252,15 @@ export class TwoFactorConfig {
     }
     this.#clock = clock;
     const restore = restoreFromOptions(options, this.userId);
-    checkMs(options, 'autoLockMs', 1);
-    checkMs(options, 'safetyMarginMs');
-    checkMs(options, 'expiringWarningMs');
-    checkMs(options, 'terminateRetryBaseMs', 1);
-    checkMs(options, 'disposeTimeoutMs');
+    for (const [name, min] of DURATIONS) {
+      const value = options[name];
+      if (
+        value !== undefined &&
+        !(typeof value === 'number' && value >= min && value <= MAX_TIMER_MS)
+      ) {
+        invalid(`${name} must be ${min} to ${MAX_TIMER_MS} ms.`);
+      }
+    }
     if (!['undefined', 'function'].includes(typeof options.onPasswordRequired)) {
       invalid('onPasswordRequired must be a function.');
     }
@@ -270,23 +272,19 @@ export class TwoFactorConfig {
     const windowEnd = clock.now() + autoLockMs;
     if ((restore?.deadline ?? 0) > windowEnd || (restore?.serverLockBy ?? 0) > windowEnd + margin) {
       throw new InvalidSnapshotError(
-        'The stored snapshot locks later than one window from now: a clock is wrong, or it was altered.',
+        'The stored snapshot locks too late: a clock is wrong, or it was altered.',
       );
     }
 
-    const {
-      autoLockMs: a,
-      safetyMarginMs: m,
-      expiringWarningMs: w,
-      terminateRetryBaseMs: t,
-    } = options;
+    const { expiringWarningMs, terminateRetryBaseMs } = options;
     this.actor = createActor(machineFor(clock), {
+      // An option left out stays undefined here, and the machine takes its default.
       input: {
         restore,
-        ...(a !== undefined && { autoLockMs: a }),
-        ...(m !== undefined && { safetyMarginMs: m }),
-        ...(w !== undefined && { expiringWarningMs: w }),
-        ...(t !== undefined && { terminateRetryBaseMs: t }),
+        autoLockMs: options.autoLockMs,
+        safetyMarginMs: options.safetyMarginMs,
+        expiringWarningMs,
+        terminateRetryBaseMs,
       },
       // Every delay is clamped to setTimeout's ceiling and re-armed, never fired early.
       clock: withLongTimers(clock),

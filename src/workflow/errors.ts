@@ -30,7 +30,7 @@ export type TwoFactorConfigErrorCode =
 export class TwoFactorConfigLockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigLockedError';
   declare readonly code: 'CONFIG_LOCKED';
-  constructor(message = 'The 2FA configuration is locked. Unlock it with the password first.') {
+  constructor(message = 'The 2FA configuration is locked; unlock it first.') {
     super('CONFIG_LOCKED', message);
   }
 }
@@ -43,9 +43,7 @@ export class TwoFactorConfigLockedError extends DsmError {
 export class TwoFactorConfigUnlockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigUnlockedError';
   declare readonly code: 'CONFIG_UNLOCKED';
-  constructor(
-    message = 'The 2FA configuration is unlocked: lock it before using the security key.',
-  ) {
+  constructor(message = 'The 2FA configuration is unlocked; lock it first.') {
     super('CONFIG_UNLOCKED', message);
   }
 }
@@ -73,7 +71,7 @@ export class WrongPasswordError extends DsmError {
   override readonly name: string = 'WrongPasswordError';
   declare readonly code: 'WRONG_PASSWORD';
   constructor(options?: { cause?: unknown }) {
-    super('WRONG_PASSWORD', 'DSM refused the password. The configuration stays locked.', options);
+    super('WRONG_PASSWORD', 'DSM refused the password; the configuration stays locked.', options);
   }
 }
 
@@ -86,7 +84,7 @@ export class WorkflowBusyError extends DsmError {
   override readonly name: string = 'WorkflowBusyError';
   declare readonly code: 'BUSY';
   constructor() {
-    super('BUSY', 'Another request is in flight; try again when it settles.');
+    super('BUSY', 'Another request is in flight; retry when it settles.');
   }
 }
 
@@ -112,7 +110,7 @@ export class OperationInterruptedError extends DsmError {
   override readonly name: string = 'OperationInterruptedError';
   declare readonly code: 'INTERRUPTED';
   constructor(what: string) {
-    super('INTERRUPTED', `The ${what} was interrupted: DSM may or may not have applied it.`);
+    super('INTERRUPTED', `The ${what} was interrupted; DSM may have applied it.`);
   }
 }
 
@@ -172,7 +170,7 @@ export class PasswordNotProvidedError extends DsmError {
   override readonly name: string = 'PasswordNotProvidedError';
   declare readonly code: 'PASSWORD_NOT_PROVIDED';
   constructor() {
-    super('PASSWORD_NOT_PROVIDED', 'No password was given, so the configuration stays locked.');
+    super('PASSWORD_NOT_PROVIDED', 'No password given; the configuration stays locked.');
   }
 }
 
@@ -185,10 +183,7 @@ export class UnlockAnswerTooLateError extends DsmError {
   override readonly name: string = 'UnlockAnswerTooLateError';
   declare readonly code: 'UNLOCK_TOO_LATE';
   constructor() {
-    super(
-      'UNLOCK_TOO_LATE',
-      "DSM's answer to the unlock came after its window closed; the configuration locks again.",
-    );
+    super('UNLOCK_TOO_LATE', 'The unlock was answered too late to use; unlock again.');
   }
 }
 
@@ -201,6 +196,6 @@ export class UnexpectedFailureError extends DsmError {
   override readonly name: string = 'UnexpectedFailureError';
   declare readonly code: 'UNEXPECTED';
   constructor() {
-    super('UNEXPECTED', 'The request failed unexpectedly; the caller got the error.');
+    super('UNEXPECTED', 'The request failed unexpectedly; the caller got its error.');
   }
 }
