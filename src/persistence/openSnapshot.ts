@@ -12,6 +12,15 @@ export interface SnapshotExpectation {
 
 const LIBRARY_FORMAT_PREFIX = 'dsm-2fa-guard/';
 
+/** What a refusal says after "The stored <noun> ", by its reason. */
+const REFUSALS: Partial<Record<string, string>> = {
+  malformed: 'is not valid JSON of an object',
+  foreign: 'is another kind of dsm-2fa-guard snapshot',
+  newerVersion: 'is from a newer dsm-2fa-guard: Upgrade',
+  unsigned: 'is unsigned: drop it',
+  forged: 'is altered or signed with another key: drop it',
+};
+
 /**
  * The checks every restore starts with, before its own schema: JSON data, this kind of
  * snapshot, a version this library reads, and, when keys are set, a signature by one of them.
@@ -23,28 +32,25 @@ export function openSnapshot(
   keys: SnapshotKeyRing,
   expected: SnapshotExpectation,
 ): Record<string, unknown> {
-  const { noun, refuse } = expected;
-  const data = asJsonData(value) as Record<string, unknown> | undefined;
+  const data = asJsonData(value) as Record<string, unknown>;
   const { format, version } = data ?? {};
-  const problem: [string, SnapshotRefusalReason] | undefined =
+  const reason =
     typeof data !== 'object' || data === null || Array.isArray(data)
-      ? ['is not valid JSON of an object', 'malformed']
+      ? 'malformed'
       : typeof format === 'string' &&
           format !== expected.format &&
           format.startsWith(LIBRARY_FORMAT_PREFIX)
-        ? ['is another kind of dsm-2fa-guard snapshot', 'foreign']
+        ? 'foreign'
         : format === expected.format && typeof version === 'number' && version > expected.version
-          ? ['is from a newer dsm-2fa-guard: Upgrade', 'newerVersion']
-          : undefined;
-  if (problem) throw refuse(`The stored ${noun} ${problem[0]}.`, problem[1]);
-  const verdict = keys?.verify(expected.format, data!);
-  if (verdict === 'unsigned' || verdict === 'forged') {
-    throw refuse(
-      `The stored ${noun} is ${verdict === 'unsigned' ? 'unsigned' : 'altered or signed with another key'}: drop it.`,
-      verdict,
+          ? 'newerVersion'
+          : keys?.verify(expected.format, data);
+  if (reason && REFUSALS[reason]) {
+    throw expected.refuse(
+      `The stored ${expected.noun} ${REFUSALS[reason]}.`,
+      reason as SnapshotRefusalReason,
     );
   }
-  return data!;
+  return data;
 }
 
 /** JSON text parsed, or an object taken through JSON (as a store would); undefined if neither. */

@@ -50,12 +50,13 @@ const oneOf =
  * zod is the client's, at DSM's boundary, and importing it here would add all of zod to the
  * browser bundle of an app that imports only `createTwoFactorConfig`.
  */
-const FIELDS: Record<string, (value: unknown) => boolean> = {
+const FIELDS: Record<string, (value: unknown, data: Record<string, unknown>) => boolean> = {
   format: oneOf(SNAPSHOT_FORMAT),
   version: oneOf(SNAPSHOT_VERSION),
   userId: (value) => typeof value === 'string' && value.length > 0 && value.length <= 256,
   state: oneOf('locked', 'unlocked', 'locking', 'sessionExpired'),
-  deadline: isTime,
+  // Unlocked needs its deadline.
+  deadline: (value, data) => isTime(value) && (value !== null || data.state !== 'unlocked'),
   serverLockBy: isTime,
   lockReason: oneOf(null, 'user', 'timeout', 'server', 'dispose', 'session', 'lostAnswer'),
   savedAt: (value) => typeof value === 'number',
@@ -142,7 +143,7 @@ export function fromPersisted(
 
 function restoreInput(value: unknown, userId: string, keys: SnapshotKeyRing): RestoreState | null {
   const data = openSnapshot(value, keys, expectation);
-  const bad = Object.keys(FIELDS).filter((field) => !FIELDS[field]!(data[field]));
+  const bad = Object.keys(FIELDS).filter((field) => !FIELDS[field]!(data[field], data));
   if (bad.length > 0) {
     throw new InvalidSnapshotError(
       `The stored snapshot has bad fields: ${bad.join(', ')}.`,
@@ -152,9 +153,6 @@ function restoreInput(value: unknown, userId: string, keys: SnapshotKeyRing): Re
   const snapshot = data as unknown as PersistedTwoFactorConfig;
   if (snapshot.userId !== userId) {
     throw new InvalidSnapshotError('The stored snapshot belongs to another user.', 'foreign');
-  }
-  if (snapshot.state === 'unlocked' && snapshot.deadline === null) {
-    throw new InvalidSnapshotError('The stored snapshot has bad fields: deadline.', 'malformed');
   }
   if (snapshot.state === 'locked') return null;
   return {
