@@ -1,13 +1,20 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { TwoFactorConfigEvent } from '../../machines/index.js';
 import type {
+  ApprovalRequest,
+  DsmError,
+  DsmErrorCode,
+  Fido2CreationOptions,
+  Fido2RequestOptions,
   LockReason,
+  OperationKind,
   PersistedTwoFactorConfig,
   TwoFactorConfig,
   TwoFactorConfigEventOf,
   TwoFactorConfigStateName,
+  User,
 } from '../../src/index.js';
-import { createTwoFactorConfig } from '../../src/index.js';
+import { createTwoFactorConfig, isDsmError } from '../../src/index.js';
 
 declare const workflow: TwoFactorConfig;
 
@@ -30,6 +37,24 @@ describe('public types of the workflow', () => {
       expectTypeOf(event.name).toEqualTypeOf<string>();
     });
     expectTypeOf<TwoFactorConfigEventOf<'expiring'>>().toHaveProperty('remainingMs');
+    // Failures are the library's own errors, so `error.code` compiles and narrows.
+    workflow.on('unlockFailed', (event) => {
+      expectTypeOf(event.error).toEqualTypeOf<DsmError>();
+      expectTypeOf(event.error.code).toEqualTypeOf<DsmErrorCode>();
+    });
+    workflow.on('operationFailed', ({ error, kind }) => {
+      expectTypeOf(error).toEqualTypeOf<DsmError>();
+      expectTypeOf(kind).toEqualTypeOf<OperationKind>();
+      if (isDsmError(error, 'FORBIDDEN')) expectTypeOf(error.reason).toBeString();
+    });
+    // Results go to the caller's promise only: the event says which operation succeeded.
+    workflow.on('operationSucceeded', (event) => {
+      expectTypeOf(event).toEqualTypeOf<{
+        type: 'operationSucceeded';
+        opId: string;
+        kind: OperationKind;
+      }>();
+    });
     // @ts-expect-error: no such event
     workflow.on('unlockedd', () => {});
   });
@@ -37,6 +62,12 @@ describe('public types of the workflow', () => {
   it('resolves operations to their DSM results', () => {
     expectTypeOf(workflow.generateRecoveryCodes()).resolves.toEqualTypeOf<string[]>();
     expectTypeOf(workflow.unlock('x')).resolves.toEqualTypeOf<{ deadline: number }>();
+    expectTypeOf(workflow.addDevice).returns.resolves.toEqualTypeOf<User>();
+    expectTypeOf(
+      workflow.newDeviceChallenge,
+    ).returns.resolves.toEqualTypeOf<Fido2CreationOptions>();
+    expectTypeOf(workflow.approvalChallenge).returns.resolves.toEqualTypeOf<Fido2RequestOptions>();
+    expectTypeOf(workflow.deny).returns.resolves.toEqualTypeOf<ApprovalRequest>();
     expectTypeOf(workflow.persist()).toEqualTypeOf<PersistedTwoFactorConfig>();
     // @ts-expect-error: renameDevice needs both names
     void workflow.renameDevice('only one');
