@@ -1,5 +1,5 @@
 /**
- * One instance of a scaled-out back end, as a child process (`node --import tsx`): it serves
+ * One instance of a scaled-out back end, as a child process (bundled by scaleOut.test.ts): it serves
  * the requests its parent routes to it with the example handler, on the shared Redis and the
  * parent's emulator, at the simulated time each request carries. It keeps nothing between
  * requests but its clock: a new client and workflow each time, restored from Redis.
