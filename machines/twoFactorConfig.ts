@@ -33,29 +33,32 @@ export function isApprovalOperation(kind: unknown): kind is ApprovalOperationKin
   return (APPROVAL_OPERATIONS as readonly unknown[]).includes(kind);
 }
 
-/** Codes of failures after which DSM may have acted although no usable answer came back. */
-const LOST_ANSWER_CODES: ReadonlySet<unknown> = new Set([
-  'NETWORK',
-  'TIMEOUT',
-  'INVALID_RESPONSE',
-  'HTTP_ERROR',
-  'UNLOCK_TOO_LATE',
-]);
+const LOST = 'lostAnswer';
+/** Failure kinds by code; DSM's 403 is read by its `reason`. */
+const FAILURE_KINDS: Readonly<Record<string, FailureKind>> = {
+  SESSION_EXPIRED: 'sessionExpired',
+  UNAUTHORIZED: 'sessionExpired',
+  WRONG_PASSWORD: 'wrongPassword',
+  RATE_LIMITED: 'rateLimited',
+  // DSM may have acted although no usable answer came back.
+  NETWORK: LOST,
+  TIMEOUT: LOST,
+  INVALID_RESPONSE: LOST,
+  HTTP_ERROR: LOST,
+  UNLOCK_TOO_LATE: LOST,
+};
 
 /**
  * Reads a failed request by its `code` (and DSM's 403 `reason`). Actors in `src/` throw
  * the library's typed errors; the machine depends on nothing but these two strings.
  */
 export function failureKind(error: unknown): FailureKind {
-  if (typeof error !== 'object' || error === null) return 'other';
-  const { code, reason } = error as { code?: unknown; reason?: unknown };
-  if (code === 'SESSION_EXPIRED' || code === 'UNAUTHORIZED') return 'sessionExpired';
-  if (code === 'WRONG_PASSWORD') return 'wrongPassword';
-  if (code === 'RATE_LIMITED') return 'rateLimited';
-  if (code === 'FORBIDDEN' && reason === 'configLocked') return 'configLocked';
-  if (code === 'FORBIDDEN' && reason === 'configUnlocked') return 'configUnlocked';
-  if (LOST_ANSWER_CODES.has(code)) return 'lostAnswer';
-  return 'other';
+  const { code, reason } = Object(error) as { code?: string; reason?: unknown };
+  return code === 'FORBIDDEN'
+    ? reason === 'configLocked' || reason === 'configUnlocked'
+      ? reason
+      : 'other'
+    : (Object.hasOwn(FAILURE_KINDS, code!) && FAILURE_KINDS[code!]) || 'other';
 }
 
 /** What the machine keeps of a failure: the library's code and message, nothing else. */
@@ -99,11 +102,40 @@ const withFailure = <T extends string>(type: T) => ({
   type,
   params: ({ event }: { event: { error?: unknown } }) => ({ error: event.error }),
 });
+/**
+ * What an operation actor gets: the operation started on entry, its arguments from the event,
+ * and the deadline (null while locked, where approvals run).
+ */
+const operationInput = ({
+  context,
+  event,
+}: {
+  context: TwoFactorConfigContext;
+  event: TwoFactorConfigEvent;
+}): OperationInput => ({
+  ...(context.currentOperation as { opId: string; kind: OperationInput['kind'] }),
+  input: event.type === 'operation' ? event.operation.input : undefined,
+  deadline: context.deadline,
+});
 /** The operation an `operation` event asks for, as params. */
 const operationOf = ({ event }: { event: { opId?: string; operation?: { kind?: string } } }) => ({
   opId: String(event.opId),
   kind: String(event.operation?.kind),
 });
+
+/**
+ * The client's deadline and the time by which DSM has certainly locked, as wall-clock ms (null
+ * when unset), each read the safe way: the deadline by the earlier of the two clocks, DSM's lock
+ * by the later. The monotonic bounds are carried over to the wall clock at this moment.
+ */
+export function safeBounds(context: TwoFactorConfigContext, now: number, monotonicNow: number) {
+  const read = (wall: number | null, mono: number | null, pick: typeof Math.min) =>
+    wall === null || mono === null ? wall : pick(wall, mono + now - monotonicNow);
+  return {
+    deadline: read(context.deadline, context.monoDeadline, Math.min),
+    serverLockBy: read(context.serverLockBy, context.monoServerLockBy, Math.max),
+  };
+}
 
 /**
  * Builds the two-factor-configuration statechart on a wall clock `now` and a monotonic clock
@@ -113,17 +145,15 @@ const operationOf = ({ event }: { event: { opId?: string; operation?: { kind?: s
  * soon as either clock says it has passed, and DSM counts as certainly locked only when both do.
  */
 export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now = now) {
-  /** Milliseconds left before the client's deadline, by the earlier of the two clocks. */
-  const remaining = ({ deadline, monoDeadline }: TwoFactorConfigContext) => {
-    if (deadline === null) return 0;
-    const byWall = deadline - now();
-    return monoDeadline === null ? byWall : Math.min(byWall, monoDeadline - monotonic());
+  /** Milliseconds left before the client's deadline (0 without one). */
+  const remaining = (context: TwoFactorConfigContext) => {
+    const at = now();
+    return (safeBounds(context, at, monotonic()).deadline ?? at) - at;
   };
-  /** Milliseconds until DSM has certainly locked by itself, by the later of the two clocks. */
-  const untilServerLocked = ({ serverLockBy, monoServerLockBy }: TwoFactorConfigContext) => {
-    if (serverLockBy === null) return Number.POSITIVE_INFINITY;
-    const byWall = serverLockBy - now();
-    return monoServerLockBy === null ? byWall : Math.max(byWall, monoServerLockBy - monotonic());
+  /** Milliseconds until DSM has certainly locked by itself (Infinity without a bound). */
+  const untilServerLocked = (context: TwoFactorConfigContext) => {
+    const at = now();
+    return (safeBounds(context, at, monotonic()).serverLockBy ?? Number.POSITIVE_INFINITY) - at;
   };
   /** Both clocks' readings of a bound `ms` from now. */
   const fromNow = (ms: number) => ({ wall: now() + ms, mono: monotonic() + ms });
@@ -282,25 +312,16 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       refuse: emit(
         (
           _,
-          params: {
-            opId: string;
-            kind: string;
-            code?: RefusalCode;
-            config?: RefusalCode;
-            approval?: RefusalCode;
-          },
+          params: { opId: string; kind: string; config: RefusalCode; approval?: RefusalCode },
         ) => ({
           type: 'operationRefused' as const,
           opId: params.opId,
           kind: params.kind,
-          code:
-            params.code ??
-            (isConfigOperation(params.kind)
-              ? params.config
-              : isApprovalOperation(params.kind)
-                ? params.approval
-                : undefined) ??
-            'UNKNOWN_OPERATION',
+          code: isConfigOperation(params.kind)
+            ? params.config
+            : isApprovalOperation(params.kind)
+              ? params.approval!
+              : 'UNKNOWN_OPERATION',
         }),
       ),
     },
@@ -392,12 +413,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
             invoke: {
               id: 'approvalOperation',
               src: 'approvalOperation',
-              input: ({ context, event }) => ({
-                opId: context.currentOperation?.opId ?? '',
-                kind: context.currentOperation?.kind ?? 'approve',
-                input: event.type === 'operation' ? event.operation.input : undefined,
-                deadline: null,
-              }),
+              input: operationInput,
               onDone: {
                 target: 'idle',
                 actions: [
@@ -523,7 +539,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                           type: 'refuse',
                           params: (args) => ({
                             ...operationOf(args),
-                            code: 'CONFIG_LOCKED' as const,
+                            config: 'CONFIG_LOCKED' as const,
                           }),
                         },
                         lockFor('timeout'),
@@ -548,12 +564,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
                 invoke: {
                   id: 'configOperation',
                   src: 'configOperation',
-                  input: ({ context, event }) => ({
-                    opId: context.currentOperation?.opId ?? '',
-                    kind: context.currentOperation?.kind ?? 'generateRecoveryCodes',
-                    input: event.type === 'operation' ? event.operation.input : undefined,
-                    deadline: context.deadline,
-                  }),
+                  input: operationInput,
                   onDone: {
                     target: 'idle',
                     actions: [
@@ -645,6 +656,6 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
 }
 
 /** The two-factor-configuration statechart on the system clock. */
-export const twoFactorConfigMachine = createTwoFactorConfigMachine();
+export const twoFactorConfigMachine = /* @__PURE__ */ createTwoFactorConfigMachine();
 
 export type TwoFactorConfigMachine = typeof twoFactorConfigMachine;

@@ -182,7 +182,10 @@ export interface OperationInput {
   opId: string;
   kind: OperationKind;
   input: unknown;
-  /** For config operations: the actor refuses to send past this wall-clock time. */
+  /**
+   * The client's wall-clock deadline when the operation started (null while locked). The
+   * machine's guard checked it, on both clocks, in the step that started the actor.
+   */
   deadline: number | null;
 }
 /** What the machine sees of a finished operation: never its result, only an audit entry. */

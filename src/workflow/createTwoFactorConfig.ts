@@ -9,6 +9,7 @@ import {
   createTwoFactorConfigMachine,
   isApprovalOperation,
   isConfigOperation,
+  safeBounds,
   type TwoFactorConfigMachine,
 } from '../../machines/twoFactorConfig.js';
 import type {
@@ -142,11 +143,11 @@ export function stateNameOf(snapshot: Snapshot): TwoFactorConfigStateName {
   return topStateName<TwoFactorConfigStateName>(snapshot.value);
 }
 
-const REFUSAL_ERRORS: Record<Exclude<RefusalCode, 'UNKNOWN_OPERATION'>, () => Error> = {
-  CONFIG_LOCKED: () => new TwoFactorConfigLockedError(),
-  CONFIG_UNLOCKED: () => new TwoFactorConfigUnlockedError(),
-  SESSION_EXPIRED: () => new SessionExpiredError(),
-  BUSY: () => new WorkflowBusyError(),
+const REFUSAL_ERRORS: Record<Exclude<RefusalCode, 'UNKNOWN_OPERATION'>, new () => Error> = {
+  CONFIG_LOCKED: TwoFactorConfigLockedError,
+  CONFIG_UNLOCKED: TwoFactorConfigUnlockedError,
+  SESSION_EXPIRED: SessionExpiredError,
+  BUSY: WorkflowBusyError,
 };
 
 const EXTERNAL_EVENTS = [
@@ -292,27 +293,26 @@ export class TwoFactorConfig {
     });
     workflows.set(this.actor.system, this);
     this.actor.on('*', (event) => {
+      // The unlock's events carry no opId: its waiter is UNLOCK.
+      const id = (event as { opId?: string }).opId ?? UNLOCK;
+      const outcome = this.#waiters.get(id)?.outcome;
       switch (event.type) {
         case 'unlocked':
-          return this.#settle(UNLOCK, undefined, { deadline: event.deadline });
+          return this.#settle(id, undefined, { deadline: event.deadline });
         case 'unlockFailed':
-          return this.#settle(UNLOCK, event.error);
-        case 'operationSucceeded': {
-          const outcome = this.#waiters.get(event.opId)?.outcome;
+          return this.#settle(id, event.error);
+        case 'operationSucceeded':
           return outcome?.ok
-            ? this.#settle(event.opId, undefined, outcome.value)
-            : this.#settle(event.opId, new OperationInterruptedError(event.kind));
-        }
-        case 'operationFailed': {
-          const outcome = this.#waiters.get(event.opId)?.outcome;
-          return this.#settle(event.opId, outcome && !outcome.ok ? outcome.error : event.error);
-        }
+            ? this.#settle(id, undefined, outcome.value)
+            : this.#settle(id, new OperationInterruptedError(event.kind));
+        case 'operationFailed':
+          return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
         case 'operationRefused':
           return this.#settle(
-            event.opId,
+            id,
             event.code === 'UNKNOWN_OPERATION'
               ? new UnknownOperationError(event.kind)
-              : REFUSAL_ERRORS[event.code](),
+              : new REFUSAL_ERRORS[event.code](),
           );
       }
     });
@@ -393,21 +393,21 @@ export class TwoFactorConfig {
   /** Registers a security key from `navigator.credentials.create()`'s result. Config operation. */
   addDevice(name: string, attestationResult: Fido2AttestationResult): Promise<User> {
     return this.#operation('addDevice', () => ({
-      name: checkText(name, 'The device name'),
+      name: checkText(name, 'name'),
       attestationResult,
     }));
   }
 
   /** Removes a security key by name. Config operation. */
   removeDevice(name: string): Promise<User> {
-    return this.#operation('removeDevice', () => ({ name: checkText(name, 'The device name') }));
+    return this.#operation('removeDevice', () => ({ name: checkText(name, 'name') }));
   }
 
   /** Renames a security key. Config operation. */
   renameDevice(oldName: string, newName: string): Promise<User> {
     return this.#operation('renameDevice', () => ({
-      oldName: checkText(oldName, 'The old device name'),
-      newName: checkText(newName, 'The new device name'),
+      oldName: checkText(oldName, 'oldName'),
+      newName: checkText(newName, 'newName'),
     }));
   }
 
@@ -423,7 +423,7 @@ export class TwoFactorConfig {
   /** Asks DSM for the FIDO2 assertion challenge of an approval request. Approval operation. */
   approvalChallenge(requestId: string): Promise<Fido2RequestOptions> {
     return this.#operation('approvalChallenge', () => ({
-      requestId: checkText(requestId, 'The request id'),
+      requestId: checkText(requestId, 'requestId'),
     }));
   }
 
@@ -438,7 +438,7 @@ export class TwoFactorConfig {
         invalid('Approving needs a FIDO2 assertion or the password.');
       }
       return {
-        requestId: checkText(requestId, 'The request id'),
+        requestId: checkText(requestId, 'requestId'),
         ...(fido2AuthRequest && { fido2AuthRequest }),
         ...(password !== undefined && { password: checkPassword(password) }),
         ...(body !== undefined && { body }),
@@ -449,7 +449,7 @@ export class TwoFactorConfig {
   /** Denies a request. Approval operation. */
   deny(requestId: string, reason?: string): Promise<ApprovalRequest> {
     return this.#operation('deny', () => ({
-      requestId: checkText(requestId, 'The request id'),
+      requestId: checkText(requestId, 'requestId'),
       ...(reason !== undefined && { reason: String(reason).slice(0, 4096) }),
     }));
   }
@@ -490,12 +490,7 @@ export class TwoFactorConfig {
 
   /** Calls `listener` with the current view now and after every change. */
   subscribe(listener: (view: TwoFactorConfigView) => void): () => void {
-    return subscribeToView(
-      this.actor,
-      () => this.view,
-      (view) => `${view.state}|${view.deadline}|${view.busy}`,
-      listener,
-    );
+    return subscribeToView(this.actor, () => this.view, JSON.stringify, listener);
   }
 
   /** Listens to one kind of event the workflow emits. */
@@ -546,24 +541,13 @@ export class TwoFactorConfig {
     return this.#disposing;
   }
 
-  /**
-   * Both bounds as wall-clock times, each read the safe way: the deadline by the earlier clock,
-   * DSM's own lock by the later. Only the wall clock crosses a restart.
-   */
+  /** Both bounds as wall-clock times, read the safe way: only the wall clock crosses a restart. */
   #bounds() {
-    const { deadline, monoDeadline, serverLockBy, monoServerLockBy } =
-      this.actor.getSnapshot().context;
-    const shift = this.#clock.now() - monotonicOf(this.#clock)();
-    return {
-      deadline:
-        deadline === null || monoDeadline === null
-          ? deadline
-          : Math.min(deadline, monoDeadline + shift),
-      serverLockBy:
-        serverLockBy === null || monoServerLockBy === null
-          ? serverLockBy
-          : Math.max(serverLockBy, monoServerLockBy + shift),
-    };
+    return safeBounds(
+      this.actor.getSnapshot().context,
+      this.#clock.now(),
+      monotonicOf(this.#clock)(),
+    );
   }
 
   #assertAlive(): void {
@@ -644,7 +628,7 @@ export class TwoFactorConfig {
   #waitFor(predicate: (snapshot: Snapshot) => boolean, timeoutMs?: number): Promise<void> {
     return waitForSnapshot(this.actor, predicate, {
       clock: this.#clock,
-      ...(timeoutMs !== undefined && { timeoutMs }),
+      timeoutMs,
       stopped: () => new WorkflowDisposedError(),
       timedOut: () => new OperationInterruptedError('wait'),
     });
