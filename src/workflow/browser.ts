@@ -19,19 +19,16 @@ export function attachBrowserLifecycle(
   const recheck = () => {
     if (doc.visibilityState !== 'hidden') workflow.checkDeadline();
   };
-  const onPageHide = (event: PageTransitionEvent) => {
-    // A page kept in the back/forward cache may come back; lock it anyway, it is cheap.
-    void event;
-    void workflow.dispose({ keepalive: true });
-  };
-  doc.addEventListener('visibilitychange', recheck);
-  win.addEventListener('focus', recheck);
-  win.addEventListener('online', recheck);
-  win.addEventListener('pagehide', onPageHide);
+  // A page kept in the back/forward cache may come back; lock it anyway, it is cheap.
+  const onPageHide = () => void workflow.dispose({ keepalive: true });
+  const listeners = [
+    [doc, 'visibilitychange', recheck],
+    [win, 'focus', recheck],
+    [win, 'online', recheck],
+    [win, 'pagehide', onPageHide],
+  ] as const;
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
   return () => {
-    doc.removeEventListener('visibilitychange', recheck);
-    win.removeEventListener('focus', recheck);
-    win.removeEventListener('online', recheck);
-    win.removeEventListener('pagehide', onPageHide);
+    for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
   };
 }
