@@ -13,6 +13,9 @@ export default defineConfig({
     // own emulator, client and workflow, and test/support/perFile.ts puts back what a file may
     // leave behind (fake timers, a watched setTimeout).
     isolate: false,
+    // Worker threads rather than child processes: about a sixth less CPU for the same files
+    // (cheaper messages to the runner), and nothing here needs a process of its own per worker.
+    pool: 'threads',
     setupFiles: ['test/support/perFile.ts'],
   },
 });
