@@ -155,18 +155,18 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
     const at = now();
     return (safeBounds(context, at, monotonic()).serverLockBy ?? Number.POSITIVE_INFINITY) - at;
   };
-  /** Both clocks' readings of a bound `ms` from now. */
-  const fromNow = (ms: number) => ({ wall: now() + ms, mono: monotonic() + ms });
+  /** Both clocks' readings of a bound `ms` from now: [wall, monotonic]. */
+  const fromNow = (ms: number) => [now() + ms, monotonic() + ms] as const;
   /** A stored bound, never more than `cap` from now: only the wall clock crossed the restart. */
   const restoredBound = (stored: number | null | undefined, cap: number) =>
     fromNow(stored == null ? cap : Math.min(stored - now(), cap));
 
   return setup({
-    types: {
-      context: {} as TwoFactorConfigContext,
-      events: {} as TwoFactorConfigEvent,
-      input: {} as TwoFactorConfigInput,
-      emitted: {} as TwoFactorConfigEmitted,
+    types: {} as {
+      context: TwoFactorConfigContext;
+      events: TwoFactorConfigEvent;
+      input: TwoFactorConfigInput;
+      emitted: TwoFactorConfigEmitted;
     },
     actors: {
       unlock: notProvided<UnlockOutput, UnlockInput>(),
@@ -231,8 +231,8 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       // itself at most one window from now.
       markUnlockMayHaveLanded: assign(({ context }) => {
         if (context.serverLockBy !== null) return {};
-        const bound = fromNow(context.autoLockMs);
-        return { serverLockBy: bound.wall, monoServerLockBy: bound.mono };
+        const [serverLockBy, monoServerLockBy] = fromNow(context.autoLockMs);
+        return { serverLockBy, monoServerLockBy };
       }),
       setLockReason: assign((_, params: { reason: LockReason }) => ({ lockReason: params.reason })),
       keepFirstLockReason: assign(({ context }, params: { reason: LockReason }) => ({
@@ -250,28 +250,25 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       })),
       endOperation: assign({ currentOperation: null }),
       restoreUnlocked: assign(({ context }) => {
-        const deadline = restoredBound(context.restore?.deadline, context.autoLockMs);
-        const serverLock = restoredBound(
+        const [deadline, monoDeadline] = restoredBound(
+          context.restore?.deadline,
+          context.autoLockMs,
+        );
+        const [serverLockBy, monoServerLockBy] = restoredBound(
           context.restore?.serverLockBy,
           context.autoLockMs + context.safetyMarginMs,
         );
-        return {
-          deadline: deadline.wall,
-          monoDeadline: deadline.mono,
-          serverLockBy: serverLock.wall,
-          monoServerLockBy: serverLock.mono,
-          restore: null,
-        };
+        return { deadline, monoDeadline, serverLockBy, monoServerLockBy, restore: null };
       }),
       // No known server deadline: DSM has certainly locked one window after the restore.
       restoreLocking: assign(({ context }) => {
-        const serverLock = restoredBound(
+        const [serverLockBy, monoServerLockBy] = restoredBound(
           context.restore?.serverLockBy,
           context.autoLockMs + (context.restore?.serverLockBy == null ? 0 : context.safetyMarginMs),
         );
         return {
-          serverLockBy: serverLock.wall,
-          monoServerLockBy: serverLock.mono,
+          serverLockBy,
+          monoServerLockBy,
           lockReason: context.restore?.lockReason ?? 'timeout',
           restore: null,
         };
@@ -305,8 +302,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       }),
       emitOperationFailed: emit(({ context }, params: { error: unknown }) => ({
         type: 'operationFailed' as const,
-        opId: context.currentOperation?.opId ?? '',
-        kind: context.currentOperation?.kind ?? 'generateRecoveryCodes',
+        ...(context.currentOperation as { opId: string; kind: OperationInput['kind'] }),
         error: params.error,
       })),
       refuse: emit(

@@ -150,6 +150,9 @@ const REFUSAL_ERRORS: Record<Exclude<RefusalCode, 'UNKNOWN_OPERATION'>, new () =
   BUSY: WorkflowBusyError,
 };
 
+/** The states in which DSM's configuration may be unlocked. */
+const OPEN_STATES: TwoFactorConfigStateName[] = ['unlocking', 'unlocked', 'locking'];
+
 const EXTERNAL_EVENTS = [
   'unlock',
   'lock',
@@ -176,7 +179,7 @@ const DURATIONS = [
 /** One line of text, not blank, at most 4096 characters: DSM's rule for names and ids. */
 function checkText(value: unknown, what: string): string {
   if (typeof value !== 'string' || !/^[^\n]*\S[^\n]*$/.test(value) || value.length > 4096) {
-    invalid(`${what} must be one non-blank line of at most 4096 characters.`);
+    invalid(`${what} must be one non-blank line of ≤ 4096 characters.`);
   }
   return value;
 }
@@ -184,24 +187,24 @@ function checkText(value: unknown, what: string): string {
 function checkPassword(password: unknown): Secret<string> {
   const plain = password instanceof Secret && !password.cleared ? password.reveal() : password;
   if (typeof plain !== 'string' || plain.length === 0) {
-    invalid('The password must be a non-empty string.');
+    invalid('password must be a non-empty string.');
   }
   // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
   return new Secret(plain);
 }
 
 /**
- * Why a raw `actor.send` event must not reach the machine, or null. XState stops the actor
- * for good on a malformed event, and takes a forged `xstate.*` event for an actor's answer.
+ * Whether a raw `actor.send` event may reach the machine. XState stops the actor for good on
+ * a malformed event, and takes a forged `xstate.*` event for an actor's answer.
  */
-function externalEventProblem(event: unknown): string | null {
+function isExternalEvent(event: unknown): boolean {
   const { type, password, opId, operation } = (event ?? {}) as Record<string, unknown>;
-  return EXTERNAL_EVENTS.includes(type as string) &&
+  return (
+    EXTERNAL_EVENTS.includes(type as string) &&
     (type !== 'unlock' || (password instanceof Secret && !password.cleared)) &&
     (type !== 'operation' ||
       (typeof opId === 'string' && typeof (operation as { kind?: unknown })?.kind === 'string'))
-    ? null
-    : `Send a TwoFactorConfigEvent: ${EXTERNAL_EVENTS.join(', ')}.`;
+  );
 }
 
 /**
@@ -242,14 +245,14 @@ export class TwoFactorConfig {
 
   constructor(options: TwoFactorConfigOptions) {
     if (typeof options?.client?.config2faAuth !== 'function') {
-      invalid('createTwoFactorConfig needs { client, userId }.');
+      invalid('client must be a DsmClient.');
     }
     this.userId = checkText(options.userId, 'userId');
     this.#options = options;
     this.#client = options.client;
     const clock = options.clock ?? systemClock;
     if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') {
-      invalid('clock needs now(), setTimeout() and clearTimeout().');
+      invalid('clock must be a Clock.');
     }
     this.#clock = clock;
     const restore = restoreFromOptions(options, this.userId);
@@ -267,14 +270,13 @@ export class TwoFactorConfig {
     }
     const autoLockMs = options.autoLockMs ?? 600_000;
     const margin = options.safetyMarginMs ?? 5_000;
-    if (margin >= autoLockMs) invalid('safetyMarginMs must be smaller than autoLockMs.');
-    // No honest snapshot locks later than one window from now (the margin absorbs clock skew
-    // between a back end's instances): believing one could show "unlocked" after DSM locked.
-    const windowEnd = clock.now() + autoLockMs;
-    if ((restore?.deadline ?? 0) > windowEnd || (restore?.serverLockBy ?? 0) > windowEnd + margin) {
-      throw new InvalidSnapshotError(
-        'The stored snapshot locks too late: a clock is wrong, or it was altered.',
-      );
+    if (margin >= autoLockMs) invalid('safetyMarginMs must be < autoLockMs.');
+    // No honest snapshot's deadline is later than one window from now (the margin absorbs clock
+    // skew between a back end's instances): believing one could show "unlocked" after DSM
+    // locked. DSM's own lock (`serverLockBy`) only bounds how long a terminate is retried: a
+    // late one, say after a wall clock stepped back, is capped by the chart instead.
+    if ((restore?.deadline ?? 0) > clock.now() + autoLockMs) {
+      throw new InvalidSnapshotError('The stored snapshot locks too late: clock skew, or altered.');
     }
 
     const { expiringWarningMs, terminateRetryBaseMs } = options;
@@ -319,8 +321,9 @@ export class TwoFactorConfig {
     // Apps hold the actor (selectors, the inspector): a raw send gets a typed error too.
     const send = this.actor.send.bind(this.actor);
     this.actor.send = (event) => {
-      const problem = externalEventProblem(event);
-      if (problem) invalid(problem);
+      if (!isExternalEvent(event)) {
+        invalid(`Send a TwoFactorConfigEvent: ${EXTERNAL_EVENTS.join(', ')}.`);
+      }
       send(event);
     };
     this.actor.start();
@@ -435,7 +438,7 @@ export class TwoFactorConfig {
     return this.#operation('approve', () => {
       const { fido2AuthRequest, password, body } = proof ?? {};
       if (!fido2AuthRequest && password === undefined) {
-        invalid('Approving needs a FIDO2 assertion or the password.');
+        invalid('approve needs fido2AuthRequest or password.');
       }
       return {
         requestId: checkText(requestId, 'requestId'),
@@ -467,10 +470,9 @@ export class TwoFactorConfig {
    */
   resumeSession(client: DsmClient): void {
     this.#assertAlive();
-    if (typeof client?.config2faTerminate !== 'function')
-      invalid('resumeSession needs a DSM client.');
+    if (typeof client?.config2faTerminate !== 'function') invalid('client must be a DsmClient.');
     const old = this.#client;
-    const owed = client !== old && ['unlocking', 'unlocked', 'locking'].includes(this.state);
+    const owed = client !== old && OPEN_STATES.includes(this.state);
     if (owed) this.actor.send({ type: 'sessionEnded' });
     this.#client = client;
     // Best effort, with the old session's own token; DSM locks it by itself at its deadline.
@@ -523,14 +525,12 @@ export class TwoFactorConfig {
       this.#keepalive = options.keepalive ?? false;
       this.#detachBrowser?.();
       const active = this.actor.getSnapshot().status === 'active';
-      if (active && ['unlocked', 'unlocking', 'locking'].includes(this.state)) {
+      if (active && OPEN_STATES.includes(this.state)) {
         this.actor.send({ type: 'dispose' });
-        // One attempt is best effort; DSM locks by itself at its deadline.
+        // One attempt is best effort; DSM locks by itself at its deadline. From here the
+        // workflow is terminating, retrying, locked or sessionExpired: wait for any but the first.
         await this.#waitFor(
-          (snapshot) =>
-            snapshot.matches('locked') ||
-            snapshot.matches('sessionExpired') ||
-            snapshot.matches({ locking: 'retrying' }),
+          (snapshot) => !snapshot.matches({ locking: 'terminating' }),
           this.#options.disposeTimeoutMs ?? 10_000,
         ).catch(() => {});
       }
