@@ -15,10 +15,10 @@ const LIBRARY_FORMAT_PREFIX = 'dsm-2fa-guard/';
 /** What a refusal says after "The stored <noun> ", by its reason. */
 const REFUSALS: Partial<Record<string, string>> = {
   malformed: 'is not valid JSON of an object',
-  foreign: 'is another kind of dsm-2fa-guard snapshot',
-  newerVersion: 'is from a newer dsm-2fa-guard: Upgrade',
+  foreign: 'is another kind of snapshot',
+  newerVersion: 'is newer: Upgrade dsm-2fa-guard',
   unsigned: 'is unsigned: drop it',
-  forged: 'is altered or signed with another key: drop it',
+  forged: 'is forged or signed with another key: drop it',
 };
 
 /**

@@ -30,7 +30,7 @@ export type TwoFactorConfigErrorCode =
 export class TwoFactorConfigLockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigLockedError';
   declare readonly code: 'CONFIG_LOCKED';
-  constructor(message = 'The 2FA configuration is locked; unlock it first.') {
+  constructor(message = '2FA configuration locked: unlock it first.') {
     super('CONFIG_LOCKED', message);
   }
 }
@@ -43,7 +43,7 @@ export class TwoFactorConfigLockedError extends DsmError {
 export class TwoFactorConfigUnlockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigUnlockedError';
   declare readonly code: 'CONFIG_UNLOCKED';
-  constructor(message = 'The 2FA configuration is unlocked; lock it first.') {
+  constructor(message = '2FA configuration unlocked: lock it first.') {
     super('CONFIG_UNLOCKED', message);
   }
 }
@@ -58,7 +58,7 @@ export class SessionExpiredError extends DsmError {
   override readonly name: string = 'SessionExpiredError';
   declare readonly code: 'SESSION_EXPIRED';
   constructor(options?: { cause?: unknown }) {
-    super('SESSION_EXPIRED', 'The DSM session expired. Sign in again.', options);
+    super('SESSION_EXPIRED', 'DSM session expired: sign in again.', options);
   }
 }
 
@@ -71,7 +71,7 @@ export class WrongPasswordError extends DsmError {
   override readonly name: string = 'WrongPasswordError';
   declare readonly code: 'WRONG_PASSWORD';
   constructor(options?: { cause?: unknown }) {
-    super('WRONG_PASSWORD', 'DSM refused the password; the configuration stays locked.', options);
+    super('WRONG_PASSWORD', 'Wrong password; still locked.', options);
   }
 }
 
@@ -84,7 +84,7 @@ export class WorkflowBusyError extends DsmError {
   override readonly name: string = 'WorkflowBusyError';
   declare readonly code: 'BUSY';
   constructor() {
-    super('BUSY', 'Another request is in flight; retry when it settles.');
+    super('BUSY', 'Busy with another request: retry later.');
   }
 }
 
@@ -110,7 +110,7 @@ export class OperationInterruptedError extends DsmError {
   override readonly name: string = 'OperationInterruptedError';
   declare readonly code: 'INTERRUPTED';
   constructor(what: string) {
-    super('INTERRUPTED', `The ${what} was interrupted; DSM may have applied it.`);
+    super('INTERRUPTED', `${what} interrupted: DSM may have applied it.`);
   }
 }
 
@@ -122,7 +122,7 @@ export class WorkflowDisposedError extends DsmError {
   override readonly name: string = 'WorkflowDisposedError';
   declare readonly code: 'DISPOSED';
   constructor(what = '2FA configuration workflow') {
-    super('DISPOSED', `This ${what} was disposed; create a new one.`);
+    super('DISPOSED', `${what} disposed: create a new one.`);
   }
 }
 
@@ -170,7 +170,7 @@ export class PasswordNotProvidedError extends DsmError {
   override readonly name: string = 'PasswordNotProvidedError';
   declare readonly code: 'PASSWORD_NOT_PROVIDED';
   constructor() {
-    super('PASSWORD_NOT_PROVIDED', 'No password given; the configuration stays locked.');
+    super('PASSWORD_NOT_PROVIDED', 'No password given; still locked.');
   }
 }
 
@@ -183,7 +183,7 @@ export class UnlockAnswerTooLateError extends DsmError {
   override readonly name: string = 'UnlockAnswerTooLateError';
   declare readonly code: 'UNLOCK_TOO_LATE';
   constructor() {
-    super('UNLOCK_TOO_LATE', 'The unlock was answered too late to use; unlock again.');
+    super('UNLOCK_TOO_LATE', 'Unlock answered too late: unlock again.');
   }
 }
 
@@ -196,6 +196,6 @@ export class UnexpectedFailureError extends DsmError {
   override readonly name: string = 'UnexpectedFailureError';
   declare readonly code: 'UNEXPECTED';
   constructor() {
-    super('UNEXPECTED', 'The request failed unexpectedly; the caller got its error.');
+    super('UNEXPECTED', 'Unexpected failure; the caller got the error.');
   }
 }
