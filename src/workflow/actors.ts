@@ -81,10 +81,9 @@ async function runOperation(
 ): Promise<OperationOutput> {
   try {
     const { result, audit } = await run();
-    deps.deliver(opId, { ok: true, value: result });
+    deps.deliver(opId, { ok: true, value: result }, signal.aborted);
     return audit ? { audit } : {};
   } catch (error) {
-    // Aborted: the workflow left the state first, and no event will tell the caller.
     deps.deliver(opId, { ok: false, error }, signal.aborted);
     throw toMachineFailure(error);
   }
@@ -98,6 +97,28 @@ async function runOperation(
 export function createTwoFactorConfigActors(dependenciesOf: (system: object) => ActorDependencies) {
   const unlock = fromPromise<UnlockOutput, UnlockInput>(async ({ input, signal, system }) => {
     const deps = dependenciesOf(system);
+    try {
+      return await unlockOnce(deps, input, signal);
+    } finally {
+      // Stopped (a lock, dispose, a new session): whatever it got, no event settles the caller.
+      if (signal.aborted) deps.deliver('unlock', { ok: false, error: undefined }, true);
+    }
+  });
+
+  const terminate = fromPromise<void, void>(async ({ signal, system }) => {
+    const deps = dependenciesOf(system);
+    try {
+      await deps.client().config2faTerminate({ signal, keepalive: deps.keepalive() });
+    } catch (error) {
+      throw toMachineFailure(error);
+    }
+  });
+
+  async function unlockOnce(
+    deps: ActorDependencies,
+    input: UnlockInput,
+    signal: AbortSignal,
+  ): Promise<UnlockOutput> {
     const { clock } = deps;
     const monotonic = monotonicOf(clock);
     const password = input.password as Secret<string>;
@@ -106,8 +127,6 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     try {
       await deps.client().config2faAuth({ password }, { signal });
     } catch (error) {
-      // Aborted (a lock, dispose, a new session): no event will tell the caller.
-      if (signal.aborted) deps.deliver('unlock', { ok: false, error }, true);
       // A lost answer (no answer, an unreadable one, a 5xx) goes to the machine as it is: it
       // reads the code and locks for certain, since DSM may have unlocked anyway.
       if (!isUnauthorized(error)) throw toMachineFailure(error);
@@ -124,16 +143,7 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
       throw new UnlockAnswerTooLateError();
     }
     return { sentAt, answeredAt, sentAtMono, answeredAtMono };
-  });
-
-  const terminate = fromPromise<void, void>(async ({ signal, system }) => {
-    const deps = dependenciesOf(system);
-    try {
-      await deps.client().config2faTerminate({ signal, keepalive: deps.keepalive() });
-    } catch (error) {
-      throw toMachineFailure(error);
-    }
-  });
+  }
 
   return {
     unlock,

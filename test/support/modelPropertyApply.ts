@@ -11,11 +11,13 @@ import { createDsmClient } from '../../src/client/index.js';
 import { DEMO_USER, type EmulatorApp, messages } from '../../src/emulator/index.js';
 import type { TwoFactorConfig } from '../../src/workflow/index.js';
 import {
+  clockFaultAllowed,
   createWorkflow,
   type Env,
   newSession,
   RETRY,
   recordingFetch,
+  stepWall,
   track,
 } from './modelPropertyEnv.js';
 import type { FaultStep, Step } from './modelPropertySteps.js';
@@ -85,21 +87,29 @@ export async function apply(env: Env, step: Step): Promise<void> {
     }
     case 'sleep': {
       const delta = timeDelta(env, step);
+      if (delta <= 0 || !clockFaultAllowed('sleep')) return;
       if (delta > 0) vi.setSystemTime(Date.now() + delta);
       return;
     }
+    case 'stepWall':
+      if (step.ms < 0 && !clockFaultAllowed('wallBack')) return;
+      stepWall(step.ms);
+      return;
+    case 'signOut':
+      // DSM's unlock ends with the session; the app (its sign-in) tells the workflow.
+      emulator.expireSession(env.token);
+      workflow.endSession();
+      return;
+    case 'newSession':
+      env.token = newSession(env);
+      env.observations.addSecret(env.token);
+      workflow.resumeSession(sessionClient(env));
+      return;
     case 'renew':
       if (workflow.state !== 'sessionExpired') return;
       env.token = newSession(env);
       env.observations.addSecret(env.token);
-      workflow.resumeSession(
-        createDsmClient({
-          baseUrl: 'http://127.0.0.1',
-          token: env.token,
-          fetch: recordingFetch(() => env),
-          retry: RETRY,
-        }),
-      );
+      workflow.resumeSession(sessionClient(env));
       return;
     case 'restore': {
       // Between two requests of a back end: nothing of the old workflow is still running.
@@ -115,6 +125,16 @@ export async function apply(env: Env, step: Step): Promise<void> {
       injectFault(emulator, step);
       return;
   }
+}
+
+/** A client on the run's current session, as the app builds one after signing in. */
+function sessionClient(env: Env) {
+  return createDsmClient({
+    baseUrl: 'http://127.0.0.1',
+    token: env.token,
+    fetch: recordingFetch(() => env),
+    retry: RETRY,
+  });
 }
 
 function runConfig(workflow: TwoFactorConfig, op: ConfigOperationKind): Promise<unknown> {

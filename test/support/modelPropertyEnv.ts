@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 /**
  * The world of one property run: a user of its own on an emulator shared by 50 runs (reached
  * through its in-process `fetch`), the real controller on a client that checks invariant 2 as
@@ -37,6 +38,38 @@ export function newSession(env: Pick<Env, 'emulator' | 'email' | 'sessionIds'>):
   return session.token;
 }
 
+/**
+ * How far the wall clock has been stepped (NTP, a user) in this run: the fake `Date` moves, the
+ * fake `performance.now()` and DSM's clock do not.
+ */
+let wallStepped = 0;
+/** Whether the machine slept in this run: the monotonic clock is then behind DSM's. */
+let slept = false;
+
+/**
+ * One clock fault at a time: with the wall clock stepped back AND a sleep the monotonic clock
+ * missed, in the same window, no clock tells the time, and no client can see it (SECURITY.md).
+ */
+export function clockFaultAllowed(kind: 'sleep' | 'wallBack'): boolean {
+  if (kind === 'sleep' && wallStepped < 0) return false;
+  if (kind === 'wallBack' && slept) return false;
+  if (kind === 'sleep') slept = true;
+  return true;
+}
+
+/** Steps this machine's wall clock only. */
+export function stepWall(ms: number): void {
+  wallStepped += ms;
+  vi.setSystemTime(Date.now() + ms);
+}
+
+/** Undoes the wall-clock steps of the last run, so that each run starts on DSM's time. */
+export function resetWall(): void {
+  if (wallStepped !== 0) vi.setSystemTime(Date.now() - wallStepped);
+  wallStepped = 0;
+  slept = false;
+}
+
 let shared: EmulatorApp | undefined;
 let runs = 0;
 const RUNS_PER_EMULATOR = 50;
@@ -47,7 +80,10 @@ const RUNS_PER_EMULATOR = 50;
  * and approvals are per user or per session.
  */
 export function sharedEmulator(): { emulator: EmulatorApp; run: number } {
-  if (!shared || runs % RUNS_PER_EMULATOR === 0) shared = createEmulatorApp({ users: [] });
+  if (!shared || runs % RUNS_PER_EMULATOR === 0) {
+    // DSM's clock is not this machine's: a wall-clock step here does not move it.
+    shared = createEmulatorApp({ users: [], clock: () => Date.now() - wallStepped });
+  }
   runs += 1;
   return { emulator: shared, run: runs };
 }
@@ -63,9 +99,14 @@ export function recordingFetch(env: () => Env): typeof globalThis.fetch {
     const snapshot = workflow.actor.getSnapshot();
     const now = Date.now();
     if (CONFIG_REQUESTS.has(operationId)) {
-      const deadline = snapshot.context.deadline;
+      const { deadline, monoDeadline } = snapshot.context;
       const running = snapshot.matches({ unlocked: { operation: 'running' } });
-      if (!running || deadline === null || now >= deadline) {
+      // Two clocks, the earlier wins: past the deadline by either is too late.
+      const late =
+        deadline === null ||
+        now >= deadline ||
+        (monoDeadline !== null && performance.now() >= monoDeadline);
+      if (!running || late) {
         sendViolations.push(
           `${operationId} sent while ${JSON.stringify(snapshot.value)}, ${deadline === null ? 'no deadline' : `${now - deadline} ms past the deadline`}`,
         );

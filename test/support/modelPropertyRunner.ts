@@ -13,6 +13,7 @@ import {
   createWorkflow,
   type Env,
   newSession,
+  resetWall,
   sharedEmulator,
 } from './modelPropertyEnv.js';
 import { checkSecretsIn, PropertyObservations } from './modelPropertySecrets.js';
@@ -77,6 +78,7 @@ async function finish(env: Env): Promise<void> {
 
 /** Runs one scenario; throws `InvariantViolation` (after the step that broke it). */
 export async function runScenario(scenario: Scenario): Promise<void> {
+  resetWall();
   const { emulator, run } = sharedEmulator();
   // Faults and requests left by an earlier run (a zombie behind a latency) are not this run's.
   emulator.clearFaults();

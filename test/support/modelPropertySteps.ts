@@ -44,6 +44,12 @@ export type Step =
   | { kind: 'sleep'; ms: number; to?: Landmark }
   /** The app signs in again and resumes (when the workflow says the session expired). */
   | { kind: 'renew' }
+  /** The wall clock steps (NTP, a user), either way; timers and DSM's clock do not move. */
+  | { kind: 'stepWall'; ms: number }
+  /** The app signs out: DSM ends the session, and the app tells the workflow. */
+  | { kind: 'signOut' }
+  /** A new sign-in is handed to the workflow, whatever its state. */
+  | { kind: 'newSession' }
   /** Between requests (when idle), a back end stores the workflow, drops it, restores it. */
   | { kind: 'restore' }
   | FaultStep;
@@ -134,6 +140,17 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: timeStep('advance') },
   { weight: 2, arbitrary: timeStep('sleep') },
   { weight: 1, arbitrary: fc.constant({ kind: 'renew' } as Step) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(
+        fc.integer({ min: -3_600_000, max: 3_600_000 }),
+        fc.integer({ min: -700_000, max: 700_000 }),
+      )
+      .map((ms) => ({ kind: 'stepWall', ms }) as Step),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'signOut' } as Step) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'newSession' } as Step) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restore' } as Step) },
   { weight: 3, arbitrary: faultStep },
 );
