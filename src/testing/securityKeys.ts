@@ -5,13 +5,14 @@
  * holds one of them refuses (as a real key does): so a new credential comes from a key that
  * holds none of them, a fresh one when every key does.
  */
+// Through the emulator's entry: without its optional peers, a typed error names them.
 import {
   type BinaryInput,
   type CreationOptionsInput,
   createSoftAuthenticator,
   type SoftAuthenticator,
   type SoftAuthenticatorOptions,
-} from '../emulator/softAuthenticator.js';
+} from '../emulator/index.js';
 
 /** A credential id as base64url text, however it was given. */
 function base64url(id: BinaryInput): string {

@@ -4,9 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createDsmClient } from '../client/createDsmClient.js';
-import { createEmulatorApp, type EmulatorApp } from '../emulator/app.js';
-import { DEMO_USER } from '../emulator/options.js';
-import { startEmulator } from '../emulator/startEmulator.js';
+// Through the emulator's entry: without its optional peers, a typed error names them.
+import {
+  createEmulatorApp,
+  DEMO_USER,
+  type EmulatorApp,
+  startEmulator,
+} from '../emulator/index.js';
 import { countingFetch } from './inFlight.js';
 import { createSecurityKeys } from './securityKeys.js';
 import { registerKey, signIn } from './session.js';

@@ -38,6 +38,21 @@ function notFound(name: string): Error {
 }
 
 describe('without the emulator packages installed', () => {
+  it('importing ./testing (which starts the emulator) throws the same typed error', () => {
+    const { stdout, stderr, status } = withoutPeers(`
+      try {
+        await import('./src/testing/index.ts');
+        console.log(JSON.stringify({ testing: 'loaded' }));
+      } catch (error) {
+        console.log(JSON.stringify({ testing: { name: error.name, code: error.code } }));
+      }
+    `);
+    expect(status, stderr).toBe(0);
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
+      testing: { name: 'EmulatorDependencyError', code: 'EMULATOR_DEPENDENCY_MISSING' },
+    });
+  });
+
   it('importing ./emulator throws EmulatorDependencyError naming what to install, and . still loads', () => {
     const { stdout, stderr, status } = withoutPeers(`
       const report = {};
