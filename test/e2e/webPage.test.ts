@@ -229,7 +229,7 @@ describe.skipIf(!chromium.available)(
       await eventually(() => dialog.isVisible()).toBe(true);
       await page.getByRole('button', { name: 'Cancel' }).click();
       await eventually(() => page.locator('.error[role=alert]').innerText()).toMatch(
-        /No password was given/,
+        /No password given/,
       );
       expect(await dialog.count()).toBe(0);
       expect(unlocks()).toHaveLength(unlocksBefore);
