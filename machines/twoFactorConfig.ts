@@ -1,4 +1,13 @@
-import { assign, emit, enqueueActions, fromPromise, type StateValue, setup, stateIn } from 'xstate';
+import {
+  assign,
+  emit,
+  enqueueActions,
+  fromPromise,
+  type PromiseActorLogic,
+  type StateValue,
+  setup,
+  stateIn,
+} from 'xstate';
 import {
   APPROVAL_OPERATIONS,
   type ApprovalOperationKind,
@@ -85,11 +94,10 @@ const REFUSALS: ReadonlyArray<[state: StateValue, config: RefusalCode, approval:
 ];
 
 /** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
-function notProvided<TOutput, TInput>() {
-  return fromPromise<TOutput, TInput>(() =>
-    Promise.reject(new Error('Not provided: see createTwoFactorConfig.')),
-  );
-}
+/** One placeholder stands for each actor (typed as that actor below). */
+const notProvided = fromPromise<never, never>(() =>
+  Promise.reject(new Error('Not provided: see createTwoFactorConfig.')),
+);
 
 const lockFor = (reason: LockReason) => ({ type: 'setLockReason', params: { reason } }) as const;
 /** A guard on an actor's failure, by the kind `failureKind` reads from it. */
@@ -169,10 +177,13 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       emitted: TwoFactorConfigEmitted;
     },
     actors: {
-      unlock: notProvided<UnlockOutput, UnlockInput>(),
-      terminate: notProvided<void, void>(),
-      configOperation: notProvided<OperationOutput, OperationInput>(),
-      approvalOperation: notProvided<OperationOutput, OperationInput>(),
+      unlock: notProvided as unknown as PromiseActorLogic<UnlockOutput, UnlockInput>,
+      terminate: notProvided as unknown as PromiseActorLogic<void, void>,
+      configOperation: notProvided as unknown as PromiseActorLogic<OperationOutput, OperationInput>,
+      approvalOperation: notProvided as unknown as PromiseActorLogic<
+        OperationOutput,
+        OperationInput
+      >,
     },
     guards: {
       isPastDeadline: ({ context }) => remaining(context) <= 0,

@@ -2,7 +2,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { InvalidInputError } from '../workflow/errors.js';
 import { canonicalJson } from './canonicalJson.js';
-import { SNAPSHOT_KEY_KIND, type SnapshotKey } from './signer.js';
+import type { SnapshotKey } from './signer.js';
 
 /**
  * A key that signs persisted snapshots: at least 32 bytes, as bytes, or as a string taken as
@@ -29,8 +29,14 @@ const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export function createSnapshotKey(keys: SnapshotKeyMaterials): SnapshotKey {
   const ring = readKeyMaterial(keys);
   const key: SnapshotKey & { toJSON(): string } = {
-    kind: SNAPSHOT_KEY_KIND,
-    sign: (snapshotKind, data) => signSnapshot(snapshotKind, data, ring[0]!),
+    seal<T extends object>(snapshotKind: string, snapshot: T): T {
+      // Through JSON first, so the signature covers exactly what a store will keep.
+      const data = JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>;
+      delete data.signature;
+      const signature = signSnapshot(snapshotKind, data, ring[0]!);
+      if (signature === undefined) throw new InvalidInputError('A snapshot must be JSON data.');
+      return { ...snapshot, signature };
+    },
     verify: (snapshotKind, data) => verifySnapshot(snapshotKind, data, ring),
     toJSON: () => '[snapshot key]',
   };

@@ -6,17 +6,15 @@
 /** The outcome of checking a snapshot's signature. */
 export type SnapshotVerdict = 'valid' | 'unsigned' | 'forged';
 
-const KEY_KIND = 'dsm-2fa-guard/snapshot-key';
-
 /**
  * A key that signs persisted snapshots, from `createSnapshotKey(secret)`: pass it as the
  * `snapshotKey` option. It never shows its key material (its JSON and inspect forms are
- * `[snapshot key]`).
+ * `[snapshot key]`). The signing itself lives in the key, so an app that signs nothing
+ * bundles none of it.
  */
 export interface SnapshotKey {
-  readonly kind: typeof KEY_KIND;
-  /** The signature of a snapshot's data (JSON data without `signature`), or undefined. */
-  sign(snapshotKind: string, data: Record<string, unknown>): string | undefined;
+  /** The snapshot with its `signature` (over its JSON form, without a previous signature). */
+  seal<T extends object>(snapshotKind: string, snapshot: T): T;
   /** Checks `data.signature` against every key, in constant time. */
   verify(snapshotKind: string, data: Record<string, unknown>): SnapshotVerdict;
 }
@@ -27,8 +25,6 @@ export type SnapshotKeys = SnapshotKey;
 /** The checked key, or undefined when none was given. */
 export type SnapshotKeyRing = SnapshotKey | undefined;
 
-export const SNAPSHOT_KEY_KIND: typeof KEY_KIND = KEY_KIND;
-
 /**
  * Checks the `snapshotKey` option: undefined, or a key from `createSnapshotKey()`. `invalid`
  * builds the caller's own typed error; its message never contains the key.
@@ -37,27 +33,14 @@ export function readSnapshotKeys(
   input: unknown,
   invalid: (message: string) => Error,
 ): SnapshotKeyRing {
-  if (input === undefined) return undefined;
-  const key = input as Partial<SnapshotKey> | null;
-  if (
-    typeof key !== 'object' ||
-    key === null ||
-    key.kind !== KEY_KIND ||
-    typeof key.sign !== 'function' ||
-    typeof key.verify !== 'function'
-  ) {
+  const key = input as Partial<SnapshotKey> | undefined;
+  if (key !== undefined && (typeof key?.seal !== 'function' || typeof key.verify !== 'function')) {
     throw invalid('snapshotKey must come from createSnapshotKey(secret).');
   }
-  return key as SnapshotKey;
+  return key as SnapshotKeyRing;
 }
 
 /** Adds `signature` to a snapshot, or returns it as it is when there is no key. */
 export function sealSnapshot<T extends object>(kind: string, snapshot: T, key: SnapshotKeyRing): T {
-  if (key === undefined) return snapshot;
-  // Through JSON first, so the signature covers exactly what a store will keep.
-  const data = JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>;
-  delete data.signature;
-  const signature = key.sign(kind, data);
-  if (signature === undefined) throw new TypeError('A snapshot must be JSON data.');
-  return { ...snapshot, signature };
+  return key ? key.seal(kind, snapshot) : snapshot;
 }

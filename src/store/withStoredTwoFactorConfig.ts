@@ -5,6 +5,7 @@ import {
   type TwoFactorConfig,
   type TwoFactorConfigOptions,
 } from '../workflow/createTwoFactorConfig.js';
+import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
 import { checkKey } from './checkStoreArguments.js';
 import type { SnapshotStore } from './SnapshotStore.js';
 
@@ -39,11 +40,11 @@ export async function withStoredTwoFactorConfig<T>(
 ): Promise<T> {
   checkKey(key);
   const stored = await store.get(key);
-  const workflow = createTwoFactorConfig({
-    ...options,
-    browserLifecycle: false,
-    ...(stored !== undefined && { snapshot: stored }),
-  });
+  const own = { ...options, browserLifecycle: false };
+  const workflow =
+    stored === undefined
+      ? createTwoFactorConfig(own)
+      : restoreTwoFactorConfig({ ...own, snapshot: stored });
   try {
     return await fn(workflow);
   } finally {

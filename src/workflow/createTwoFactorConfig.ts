@@ -15,6 +15,7 @@ import {
 import type {
   OperationKind,
   RefusalCode,
+  RestoreState,
   TwoFactorConfigEmitted,
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
@@ -35,7 +36,6 @@ import { attachBrowserLifecycle } from './browser.js';
 import { type Clock, MAX_TIMER_MS, monotonicOf, systemClock, withLongTimers } from './clock.js';
 import {
   InvalidInputError,
-  InvalidSnapshotError,
   OperationInterruptedError,
   PasswordNotProvidedError,
   SessionExpiredError,
@@ -47,7 +47,11 @@ import {
 } from './errors.js';
 import { machinesPerClock } from './machinesPerClock.js';
 import type { Outcome } from './outcome.js';
-import { type PersistedTwoFactorConfig, restoreFromOptions, toPersisted } from './persistence.js';
+import {
+  type PersistedTwoFactorConfig,
+  readWorkflowSnapshotKeys,
+  toPersisted,
+} from './persistence.js';
 import { subscribeToView, topStateName, waitForSnapshot } from './snapshots.js';
 
 export interface TwoFactorConfigOptions {
@@ -70,8 +74,11 @@ export interface TwoFactorConfigOptions {
   onPasswordRequired?: () => SecretInput | undefined | Promise<SecretInput | undefined>;
   /** Lock first when an approval operation finds the configuration unlocked. Default false. */
   lockBeforeApproval?: boolean;
-  /** A snapshot from `persist()` (object or JSON text) to resume from. */
-  snapshot?: PersistedTwoFactorConfig | string;
+  /**
+   * Not here: resume from a stored snapshot with `restoreTwoFactorConfig({ ...options,
+   * snapshot })`, which checks it first (apps that never restore do not bundle the checks).
+   */
+  snapshot?: never;
   /**
    * A key from `createSnapshotKey(secret)`: `persist()` signs its snapshots with it
    * (HMAC-SHA-256), and a restore refuses any snapshot not signed with it: altered, forged,
@@ -243,7 +250,11 @@ export class TwoFactorConfig {
     });
   }
 
-  constructor(options: TwoFactorConfigOptions) {
+  /**
+   * Use `createTwoFactorConfig(options)`, or `restoreTwoFactorConfig` to resume from a
+   * snapshot; `restore` is the checked snapshot that one hands over.
+   */
+  constructor(options: TwoFactorConfigOptions, restore: RestoreState | null = null) {
     if (typeof options?.client?.config2faAuth !== 'function') {
       invalid('client must be a DsmClient.');
     }
@@ -255,7 +266,11 @@ export class TwoFactorConfig {
       invalid('clock must be a Clock.');
     }
     this.#clock = clock;
-    const restore = restoreFromOptions(options, this.userId);
+    // A bad key fails at creation, not at the first persist().
+    readWorkflowSnapshotKeys(options.snapshotKey);
+    if (options.snapshot !== undefined) {
+      invalid('snapshot: use restoreTwoFactorConfig().');
+    }
     for (const [name, min] of DURATIONS) {
       const value = options[name];
       if (
@@ -269,14 +284,8 @@ export class TwoFactorConfig {
       invalid('onPasswordRequired must be a function.');
     }
     const autoLockMs = options.autoLockMs ?? 600_000;
-    const margin = options.safetyMarginMs ?? 5_000;
-    if (margin >= autoLockMs) invalid('safetyMarginMs must be < autoLockMs.');
-    // No honest snapshot's deadline is later than one window from now (the margin absorbs clock
-    // skew between a back end's instances): believing one could show "unlocked" after DSM
-    // locked. DSM's own lock (`serverLockBy`) only bounds how long a terminate is retried: a
-    // late one, say after a wall clock stepped back, is capped by the chart instead.
-    if ((restore?.deadline ?? 0) > clock.now() + autoLockMs) {
-      throw new InvalidSnapshotError('The stored snapshot locks too late: clock skew, or altered.');
+    if ((options.safetyMarginMs ?? 5_000) >= autoLockMs) {
+      invalid('safetyMarginMs must be < autoLockMs.');
     }
 
     const { expiringWarningMs, terminateRetryBaseMs } = options;
@@ -440,11 +449,12 @@ export class TwoFactorConfig {
       if (!fido2AuthRequest && password === undefined) {
         invalid('approve needs fido2AuthRequest or password.');
       }
+      // The actor sends only what is there.
       return {
         requestId: checkText(requestId, 'requestId'),
-        ...(fido2AuthRequest && { fido2AuthRequest }),
-        ...(password !== undefined && { password: checkPassword(password) }),
-        ...(body !== undefined && { body }),
+        fido2AuthRequest,
+        password: password === undefined ? undefined : checkPassword(password),
+        body,
       };
     });
   }
@@ -504,7 +514,7 @@ export class TwoFactorConfig {
     return () => subscription.unsubscribe();
   }
 
-  /** A JSON-safe snapshot with no secret in it, for `createTwoFactorConfig({ snapshot })`. */
+  /** A JSON-safe snapshot with no secret in it, for `restoreTwoFactorConfig({ snapshot })`. */
   persist(): PersistedTwoFactorConfig {
     const snapshot = this.actor.getSnapshot();
     return toPersisted(

@@ -23,3 +23,7 @@ export {
   SNAPSHOT_VERSION,
   toPersisted,
 } from './persistence.js';
+export {
+  type RestoreTwoFactorConfigOptions,
+  restoreTwoFactorConfig,
+} from './restoreTwoFactorConfig.js';

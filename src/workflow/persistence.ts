@@ -116,18 +116,6 @@ function unsignedSnapshot(
 }
 
 /**
- * The controller's restore step: checks `snapshotKey` even when there is no snapshot (a bad
- * key fails at creation, not at the first `persist()`), then the snapshot, if any.
- */
-export function restoreFromOptions(
-  options: { snapshot?: PersistedTwoFactorConfig | string; snapshotKey?: SnapshotKeys },
-  userId: string,
-): RestoreState | null {
-  const keys = readWorkflowSnapshotKeys(options.snapshotKey);
-  return options.snapshot === undefined ? null : restoreInput(options.snapshot, userId, keys);
-}
-
-/**
  * Checks a stored snapshot (an object or its JSON text) and turns it into the machine's
  * restore input. With a `snapshotKey`, the snapshot must carry a signature by one of its keys.
  * Throws `InvalidSnapshotError` (see its `reason`) for anything it cannot trust, and
@@ -141,7 +129,12 @@ export function fromPersisted(
   return restoreInput(value, userId, readWorkflowSnapshotKeys(options.snapshotKey));
 }
 
-function restoreInput(value: unknown, userId: string, keys: SnapshotKeyRing): RestoreState | null {
+/** The checks of a stored snapshot, with the key already read: the restore input, or throws. */
+export function restoreInput(
+  value: unknown,
+  userId: string,
+  keys: SnapshotKeyRing,
+): RestoreState | null {
   const data = openSnapshot(value, keys, expectation);
   const bad = Object.keys(FIELDS).filter((field) => !FIELDS[field]!(data[field], data));
   if (bad.length > 0) {

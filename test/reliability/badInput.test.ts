@@ -14,6 +14,7 @@ import { DEMO_USER } from '../../src/emulator/index.js';
 import {
   createTwoFactorConfig,
   type PersistedTwoFactorConfig,
+  restoreTwoFactorConfig,
   type TwoFactorConfig,
 } from '../../src/workflow/index.js';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflowHarness.js';
@@ -281,7 +282,7 @@ describe('stored snapshots and options (fuzzed)', () => {
   afterAll(() => h.close());
 
   const restore = (snapshot: unknown) =>
-    createTwoFactorConfig({
+    restoreTwoFactorConfig({
       client: h.client,
       userId: h.userId,
       browserLifecycle: false,

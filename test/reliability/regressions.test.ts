@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDsmClient, Secret } from '../../src/client/index.js';
 import { DEMO_USER } from '../../src/emulator/index.js';
-import { createTwoFactorConfig } from '../../src/workflow/index.js';
+import { restoreTwoFactorConfig } from '../../src/workflow/index.js';
 import { startClientTestServer } from '../support/clientTestServer.js';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflowHarness.js';
 
@@ -87,7 +87,7 @@ describe('regressions found by the fault matrix and the fuzzing', () => {
     await h.workflow.unlock(PASSWORD);
     const honest = h.workflow.persist();
     const restore = (snapshot: unknown) =>
-      createTwoFactorConfig({
+      restoreTwoFactorConfig({
         client: h.client,
         userId: h.userId,
         browserLifecycle: false,

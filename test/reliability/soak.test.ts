@@ -10,7 +10,11 @@ import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
 import { createDsmClient } from '../../src/client/index.js';
 import { DEMO_USER, startEmulator } from '../../src/emulator/index.js';
-import { createTwoFactorConfig, type TwoFactorConfig } from '../../src/workflow/index.js';
+import {
+  createTwoFactorConfig,
+  restoreTwoFactorConfig,
+  type TwoFactorConfig,
+} from '../../src/workflow/index.js';
 import { logDetail } from '../support/detail.js';
 import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
 import { ManualClock } from './manualClock.js';
@@ -59,7 +63,7 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
   const seats: Seat[] = [];
 
   const connect = (seat: Pick<Seat, 'token' | 'observed'>, snapshot?: string) => {
-    const workflow = createTwoFactorConfig({
+    const options = {
       client: createDsmClient({
         baseUrl: emulator.url,
         token: seat.token,
@@ -68,8 +72,11 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
       userId: user.userId,
       browserLifecycle: false,
       clock,
-      ...(snapshot !== undefined && { snapshot }),
-    });
+    };
+    const workflow =
+      snapshot === undefined
+        ? createTwoFactorConfig(options)
+        : restoreTwoFactorConfig({ ...options, snapshot });
     // Invariant 1 at every state change.
     workflow.subscribe(({ state }) => {
       const server = emulator.lockState(seat.token);

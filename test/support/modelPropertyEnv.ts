@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { InspectionEvent } from 'xstate';
 /**
  * The world of one property run: a user of its own on an emulator shared by 50 runs (reached
  * through its in-process `fetch`), the real controller on a client that checks invariant 2 as
@@ -7,7 +8,11 @@ import { vi } from 'vitest';
 import { createDsmClient } from '../../src/client/index.js';
 import { createEmulatorApp, DEMO_USER, type EmulatorApp } from '../../src/emulator/index.js';
 import { operationIdOf } from '../../src/emulator/operations.js';
-import { createTwoFactorConfig, type TwoFactorConfig } from '../../src/workflow/index.js';
+import {
+  createTwoFactorConfig,
+  restoreTwoFactorConfig,
+  type TwoFactorConfig,
+} from '../../src/workflow/index.js';
 import type { PropertyObservations } from './modelPropertySecrets.js';
 import type { Scenario } from './modelPropertySteps.js';
 
@@ -127,15 +132,18 @@ export function createWorkflow(env: Env, snapshot?: string): TwoFactorConfig {
     fetch,
     retry: RETRY,
   });
-  const workflow = createTwoFactorConfig({
+  const options = {
     client,
     userId: env.userId,
     browserLifecycle: false,
     lockBeforeApproval: env.scenario.lockBeforeApproval,
     ...(env.scenario.promptPassword && { onPasswordRequired: () => DEMO_USER.password }),
-    ...(snapshot !== undefined && { snapshot }),
-    inspect: (event) => env.observations.inspected(event),
-  });
+    inspect: (event: InspectionEvent) => env.observations.inspected(event),
+  };
+  const workflow =
+    snapshot === undefined
+      ? createTwoFactorConfig(options)
+      : restoreTwoFactorConfig({ ...options, snapshot });
   env.observations.watch(workflow);
   return workflow;
 }

@@ -13,9 +13,16 @@ import {
 } from '../../src/emulator/index.js';
 import {
   createTwoFactorConfig,
+  type PersistedTwoFactorConfig,
+  restoreTwoFactorConfig,
   type TwoFactorConfig,
   type TwoFactorConfigOptions,
 } from '../../src/workflow/index.js';
+
+/** A workflow's options, with a snapshot to restore from (then `restoreTwoFactorConfig`). */
+export type WorkflowOptions = Partial<Omit<TwoFactorConfigOptions, 'snapshot'>> & {
+  snapshot?: PersistedTwoFactorConfig | string;
+};
 
 /** Fake time for the workflow and the emulator together; sockets and I/O stay real. */
 export function useFakeClock(now = Date.UTC(2026, 10, 23, 9, 0, 0)) {
@@ -33,13 +40,13 @@ export interface WorkflowHarness {
   serverUnlocked(): boolean;
   requestCount(operationId?: string): number;
   signIn(): Promise<{ client: DsmClient; token: string }>;
-  createWorkflow(options?: Partial<TwoFactorConfigOptions>): TwoFactorConfig;
+  createWorkflow(options?: WorkflowOptions): TwoFactorConfig;
   close(): Promise<void>;
 }
 
 /** The emulator on loopback, the demo user signed in, and a workflow for that session. */
 export async function startWorkflowHarness(
-  options: { emulator?: EmulatorOptions; workflow?: Partial<TwoFactorConfigOptions> } = {},
+  options: { emulator?: EmulatorOptions; workflow?: WorkflowOptions } = {},
 ): Promise<WorkflowHarness> {
   const emulator = await startEmulator(options.emulator);
   const anonymous = createDsmClient({
@@ -59,14 +66,19 @@ export async function startWorkflowHarness(
   };
   const session = await signIn();
   const workflows: TwoFactorConfig[] = [];
-  const createWorkflow = (extra: Partial<TwoFactorConfigOptions> = {}) => {
-    const workflow = createTwoFactorConfig({
+  const createWorkflow = (extra: WorkflowOptions = {}) => {
+    const all = {
       client: session.client,
       userId: session.auth.entityId,
       browserLifecycle: false,
       ...options.workflow,
       ...extra,
-    });
+    };
+    const { snapshot, ...rest } = all;
+    const workflow =
+      snapshot === undefined
+        ? createTwoFactorConfig(rest)
+        : restoreTwoFactorConfig({ ...rest, snapshot });
     workflows.push(workflow);
     return workflow;
   };

@@ -9,6 +9,7 @@ import {
   InvalidSnapshotError,
   OperationInterruptedError,
   PasswordNotProvidedError,
+  restoreTwoFactorConfig,
   SessionExpiredError,
   type TwoFactorConfig,
   TwoFactorConfigLockedError,
@@ -376,8 +377,12 @@ describe('createTwoFactorConfig against the emulator', () => {
   it('rejects a corrupt snapshot, one from a future version, and one of another user', () => {
     const base = h.workflow.persist();
     const make = (snapshot: unknown) => () =>
-      createTwoFactorConfig({ client: h.client, userId: h.userId, snapshot: snapshot as never });
+      restoreTwoFactorConfig({ client: h.client, userId: h.userId, snapshot: snapshot as never });
     expect(make('{not json')).toThrow(InvalidSnapshotError);
+    // createTwoFactorConfig restores nothing: a snapshot there is a typed error, not ignored.
+    expect(() =>
+      createTwoFactorConfig({ client: h.client, userId: h.userId, snapshot: base as never }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(make({ ...base, version: 2 })).toThrow(/newer/);
     expect(make({ ...base, state: 'open' })).toThrow(InvalidSnapshotError);
     expect(make({ ...base, userId: 'someone-else' })).toThrow(/another user/);

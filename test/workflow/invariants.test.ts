@@ -12,6 +12,7 @@ import { createSignIn } from '../../src/signIn/index.js';
 import {
   createTwoFactorConfig,
   MAX_TIMER_MS,
+  restoreTwoFactorConfig,
   type TwoFactorConfig,
   withLongTimers,
 } from '../../src/workflow/index.js';
@@ -130,12 +131,12 @@ describe('two clocks, the earlier wins', () => {
     // minutes, more than any window, so it is refused rather than believed.
     clocks.stepWall(-3_600_000);
     expect(() =>
-      createTwoFactorConfig({ client, userId, clock: clocks, snapshot: stored }),
+      restoreTwoFactorConfig({ client, userId, clock: clocks, snapshot: stored }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_SNAPSHOT' }));
     // Restored a minute later on a right clock: what is left, not a new window.
     clocks.stepWall(3_600_000);
     await clocks.advance(60_000, settle);
-    const restored = createTwoFactorConfig({
+    const restored = restoreTwoFactorConfig({
       client,
       userId,
       clock: clocks,
@@ -211,7 +212,7 @@ describe('lost and late answers are unknown, never "no"', () => {
     // Stored now, it restores to locking too, with the same reason.
     const stored = workflow.persist();
     expect(stored).toMatchObject({ state: 'locking', lockReason: 'lostAnswer' });
-    const restored = createTwoFactorConfig({
+    const restored = restoreTwoFactorConfig({
       client: createDsmClient({ baseUrl: 'http://127.0.0.1:9', token: 'other', retry: false }),
       userId: stored.userId,
       clock: clocks,
@@ -274,7 +275,7 @@ describe('lost and late answers are unknown, never "no"', () => {
     hostile.handle((_req, res) => res.socket?.destroy());
     const client = createDsmClient({ baseUrl: hostile.url, token: 'session-token', retry: false });
     const userId = '3b9a1c7e-5d2f-4e8a-9b61-0f2d7c4a8e13';
-    const workflow = createTwoFactorConfig({
+    const workflow = restoreTwoFactorConfig({
       client,
       userId,
       clock: clocks,

@@ -6,8 +6,8 @@
 import { createActor } from 'xstate';
 import { createTwoFactorConfigMachine } from '../../../machines/twoFactorConfig.js';
 import {
-  createTwoFactorConfig,
   type PersistedTwoFactorConfig,
+  restoreTwoFactorConfig,
   type TwoFactorConfig,
 } from '../../../src/workflow/index.js';
 import { startBareActor } from '../support/bareMachine.js';
@@ -45,7 +45,7 @@ const kinds: Record<string, Kind> = {
   bare: { make: () => startBareActor(deadline), stop: stopActor },
   controller: {
     make: () => {
-      const workflow = createTwoFactorConfig({
+      const workflow = restoreTwoFactorConfig({
         client: noopClient,
         userId,
         snapshot: persisted,
