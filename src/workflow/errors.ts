@@ -140,7 +140,7 @@ export class InvalidInputError extends DsmError {
 }
 
 /**
- * Thrown by `createTwoFactorConfig({ snapshot })`, `fromPersisted`, `withStoredTwoFactorConfig`,
+ * Thrown by `restoreTwoFactorConfig({ snapshot })`, `fromPersisted`, `withStoredTwoFactorConfig`,
  * `createSignIn({ snapshot })` and `fromPersistedSignIn` for a snapshot they cannot trust or
  * cannot resume. `reason` says why: `forged`, `unsigned` and `foreign` mean the stored value is
  * not what this user's `persist()` wrote with your `snapshotKey` (drop it; investigate the
