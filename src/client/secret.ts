@@ -1,3 +1,5 @@
+import { DsmError } from './errors/DsmError.js';
+
 const REDACTED = '[redacted]';
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -56,12 +58,15 @@ export class Secret<T = string> {
   }
 }
 
-/** Thrown by `Secret.reveal()` after the secret was cleared. */
-export class SecretClearedError extends Error {
-  readonly code = 'SECRET_CLEARED';
+/**
+ * Thrown by `Secret.reveal()` after `clear()` dropped the value (the library clears the
+ * secrets it was given once their request has been sent): pass the value again.
+ */
+export class SecretClearedError extends DsmError {
+  override readonly name: string = 'SecretClearedError';
+  declare readonly code: 'SECRET_CLEARED';
   constructor() {
-    super('The secret was cleared after use; pass it again.');
-    this.name = 'SecretClearedError';
+    super('SECRET_CLEARED', 'The secret was cleared after use; pass it again.');
   }
 }
 

@@ -155,6 +155,7 @@ test('errors', () => {
     | 'INSECURE_BASE_URL'
     | 'MISSING_CREDENTIALS'
     | 'INVALID_OPTIONS'
+    | 'SECRET_CLEARED'
   >().toExtend<DsmErrorCode>();
   expectTypeOf<ReturnType<DsmError['toJSON']>>().toMatchTypeOf<{
     name: string;

@@ -148,6 +148,7 @@ describe('one error family, typed', () => {
       | 'INSECURE_BASE_URL'
       | 'MISSING_CREDENTIALS'
       | 'INVALID_OPTIONS'
+      | 'SECRET_CLEARED'
       | 'SESSION_EXPIRED'
       | 'BUSY'
       | 'INTERRUPTED'

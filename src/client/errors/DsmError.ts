@@ -22,6 +22,7 @@ export type DsmErrorCode =
   | 'INSECURE_BASE_URL'
   | 'MISSING_CREDENTIALS'
   | 'INVALID_OPTIONS'
+  | 'SECRET_CLEARED'
   // the controllers (2FA-configuration workflow and sign-in)
   | 'SESSION_EXPIRED'
   | 'BUSY'

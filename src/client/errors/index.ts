@@ -27,6 +27,7 @@ import type {
   WorkflowDisposedError,
   WrongPasswordError,
 } from '../../workflow/errors.js';
+import type { SecretClearedError } from '../secret.js';
 import type { DsmErrorCode } from './DsmError.js';
 import { DsmError } from './DsmError.js';
 import type {
@@ -94,6 +95,7 @@ export interface DsmErrorByCode {
   INSECURE_BASE_URL: InsecureBaseUrlError;
   MISSING_CREDENTIALS: DsmMissingCredentialsError;
   INVALID_OPTIONS: DsmOptionsError;
+  SECRET_CLEARED: SecretClearedError;
   SESSION_EXPIRED: SessionExpiredError;
   BUSY: WorkflowBusyError;
   INTERRUPTED: OperationInterruptedError;
