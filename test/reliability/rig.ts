@@ -19,12 +19,8 @@ import {
   type TwoFactorConfigOptions,
 } from '../../src/workflow/index.js';
 import { type Outcome, observe, PromiseTracker } from '../support/leaks.js';
+import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { type ObservedFetch, observeFetch } from './observedFetch.js';
-
-/** DSM operations that the workflow may send only while unlocked and before its deadline. */
-const CONFIG_OPERATION_IDS = new Set(['MfaNewChallenge', 'UpdateUser', 'GenerateRecoveryCodes']);
-/** DSM operations that the workflow may send only while locked. */
-const APPROVAL_OPERATION_IDS = new Set(['MfaChallenge', 'ApproveRequest', 'DenyRequest']);
 
 export const PASSWORD = DEMO_USER.password;
 /** Short, so that "hang past the timeout" costs one fake second. */

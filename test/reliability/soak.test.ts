@@ -17,6 +17,7 @@ import {
 } from '../../src/workflow/index.js';
 import { logDetail } from '../support/detail.js';
 import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
+import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { ManualClock } from './manualClock.js';
 import { type ObservedFetch, observeFetch } from './observedFetch.js';
 import { seededRandom } from './seededRandom.js';
@@ -137,8 +138,8 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
     for (const seat of seats) {
       for (const request of seat.observed.sent) {
         const op = request.operationId ?? '';
-        const config = ['MfaNewChallenge', 'UpdateUser', 'GenerateRecoveryCodes'].includes(op);
-        const approval = ['MfaChallenge', 'ApproveRequest', 'DenyRequest'].includes(op);
+        const config = CONFIG_OPERATION_IDS.has(op);
+        const approval = APPROVAL_OPERATION_IDS.has(op);
         if (config && request.context !== 'unlocked+beforeDeadline')
           violations.push(`${op} while ${request.context}`);
         if (approval && !request.context.startsWith('locked'))

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSession, TwoFactorRequest } from '../../examples/backend/twoFactorHandler.js';
 import { DEMO_USER, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { seededRandom } from '../reliability/seededRandom.js';
+import { CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { type RedisServer, skipRedisTests, startRedisServer } from '../support/redisServer.js';
 import type { WorkerReply, WorkerRequest } from './scaleOutWorker.js';
 
@@ -211,7 +212,7 @@ describe.skipIf(skipRedisTests)('a stateless back end on several instances', () 
     }
     // DSM's own log: no config request ever arrived while the configuration was locked.
     const configRequests = emulator.requests.filter((r) =>
-      ['MfaNewChallenge', 'GenerateRecoveryCodes', 'UpdateUser'].includes(r.operationId ?? ''),
+      CONFIG_OPERATION_IDS.has(r.operationId ?? ''),
     );
     expect(configRequests.filter((r) => r.configUnlocked !== true)).toEqual([]);
     expect(configRequests.length).toBe(counts.configDone);

@@ -15,9 +15,10 @@ import {
 } from '../../src/workflow/index.js';
 import type { PropertyObservations } from './modelPropertySecrets.js';
 import type { Scenario } from './modelPropertySteps.js';
+import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from './operationSets.js';
 
-export const CONFIG_REQUESTS = new Set(['GenerateRecoveryCodes', 'MfaNewChallenge', 'UpdateUser']);
-export const APPROVAL_REQUESTS = new Set(['MfaChallenge', 'ApproveRequest', 'DenyRequest']);
+export const CONFIG_REQUESTS = CONFIG_OPERATION_IDS;
+export const APPROVAL_REQUESTS = APPROVAL_OPERATION_IDS;
 export const RETRY = { limit: 2, backoffMs: 100, maxBackoffMs: 1_000 };
 
 export interface Env {

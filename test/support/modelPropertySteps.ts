@@ -10,6 +10,7 @@ import {
   CONFIG_OPERATIONS,
   type ConfigOperationKind,
 } from '../../machines/twoFactorConfig.types.js';
+import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from './operationSets.js';
 
 /** A moment relative to the current unlock window, for time steps that aim at the edges. */
 export type Landmark = 'warning' | 'deadline' | 'serverLock';
@@ -61,17 +62,14 @@ export interface Scenario {
   steps: Step[];
 }
 
+/** What a fault may hit: the workflow's own requests, from the client's operation table. */
 const OPERATION_IDS = [
   'Config2faAuth',
   'Config2faTerminate',
   'Refresh',
-  'GenerateRecoveryCodes',
-  'MfaNewChallenge',
-  'UpdateUser',
-  'MfaChallenge',
-  'ApproveRequest',
-  'DenyRequest',
-] as const;
+  ...CONFIG_OPERATION_IDS,
+  ...APPROVAL_OPERATION_IDS,
+];
 
 const landmark = fc.constantFrom<Landmark>('warning', 'deadline', 'serverLock');
 

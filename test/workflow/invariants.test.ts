@@ -17,6 +17,7 @@ import {
   withLongTimers,
 } from '../../src/workflow/index.js';
 import { type ClientTestServer, startClientTestServer } from '../support/clientTestServer.js';
+import { CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { settleIo, TwoClocks } from '../support/twoClocks.js';
 
 const WINDOW = 600_000;
@@ -66,9 +67,7 @@ async function settle(): Promise<void> {
 }
 
 const configRequests = () =>
-  emulator.requests.filter((r) =>
-    ['GenerateRecoveryCodes', 'UpdateUser', 'MfaNewChallenge'].includes(r.operationId ?? ''),
-  );
+  emulator.requests.filter((r) => CONFIG_OPERATION_IDS.has(r.operationId ?? ''));
 
 beforeEach(async () => {
   clocks = new TwoClocks();
