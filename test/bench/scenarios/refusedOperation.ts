@@ -1,5 +1,6 @@
 import { createTwoFactorConfig } from '../../../src/workflow/index.js';
 import { startBareActor } from '../support/bareMachine.js';
+import { BARS, goalOf } from '../support/goals.js';
 import { noopClient } from '../support/noopClient.js';
 import { formatRatio, formatUs, type Scenario } from '../support/results.js';
 import { median, nowMs } from '../support/stats.js';
@@ -67,8 +68,7 @@ export const refusedOperation: Scenario = {
           library: formatUs(controller),
           baseline: `bare XState send + guard: ${formatUs(baseline)}`,
           ratio: formatRatio(controller / baseline),
-          goal: '—',
-          met: null,
+          ...goalOf(BARS.refusedOperation, controller / baseline),
         },
       ],
       data: { refusedOperation: { rounds, batch, controllerUs, bareUs } },
