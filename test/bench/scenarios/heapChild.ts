@@ -1,12 +1,17 @@
 /**
- * Run by `heap.ts` in a child process started with `--expose-gc`: creates `count` live unlocked
- * workflows (their auto-lock timer pending) and as many bare actors, in alternating rounds, and
- * prints the heap each one holds as JSON on stdout. Progress goes to stderr.
+ * The bench's heap method, run by `heap.ts` in a child process started with `--expose-gc`:
+ * restores `count` live unlocked workflows from one persisted snapshot (their auto-lock timer
+ * pending; one real DSM client shared by all, as a back end holds it), then, once they are
+ * stopped and collected, starts as many bare actors; alternating the order in each round. Each
+ * batch is alone in the heap when it is measured, as the workflows are in a user's process.
+ * Heap as the process itself counts it: `process.memoryUsage().heapUsed` after `gc()` twice,
+ * before and after the batch, divided by `count`. Prints JSON on stdout; progress on stderr.
  */
 import { createActor } from 'xstate';
 import { createTwoFactorConfigMachine } from '../../../machines/twoFactorConfig.js';
+import { createDsmClient } from '../../../src/client/index.js';
 import {
-  type PersistedTwoFactorConfig,
+  createTwoFactorConfig,
   restoreTwoFactorConfig,
   type TwoFactorConfig,
 } from '../../../src/workflow/index.js';
@@ -20,19 +25,18 @@ const collect = gc;
 const count = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 2);
 const userId = 'bench-user';
-const now = Date.now();
-const deadline = now + 595_000;
-// What a stateless back end stored after the unlock: restoring re-arms the auto-lock.
-const persisted: PersistedTwoFactorConfig = {
-  format: 'dsm-2fa-guard/two-factor-config',
-  version: 1,
-  userId,
-  state: 'unlocked',
-  deadline,
-  serverLockBy: now + 600_000,
-  lockReason: null,
-  savedAt: now,
-};
+// What a stateless back end stored after an unlock: the library's own persist(), after an
+// unlock through a client that does no I/O. Restoring re-arms the auto-lock.
+const unlocked = createTwoFactorConfig({ client: noopClient, userId, browserLifecycle: false });
+await unlocked.unlock('bench-password');
+const persisted = unlocked.persist();
+unlocked.actor.stop();
+if (persisted.state !== 'unlocked' || persisted.deadline === null) {
+  throw new Error(`Persisted ${persisted.state}.`);
+}
+const { deadline, serverLockBy } = persisted;
+// A real client carrying a session (a token never sent: restoring makes no request).
+const client = createDsmClient({ baseUrl: 'https://dsm.invalid', token: 'bench-token-not-secret' });
 const machineAlone = createTwoFactorConfigMachine();
 
 interface Kind {
@@ -46,7 +50,7 @@ const kinds: Record<string, Kind> = {
   controller: {
     make: () => {
       const workflow = restoreTwoFactorConfig({
-        client: noopClient,
+        client,
         userId,
         snapshot: persisted,
         browserLifecycle: false,
@@ -61,7 +65,7 @@ const kinds: Record<string, Kind> = {
     make: () =>
       createActor(machineAlone, {
         input: {
-          restore: { state: 'unlocked', deadline, serverLockBy: now + 600_000, lockReason: null },
+          restore: { state: 'unlocked', deadline, serverLockBy, lockReason: null },
         },
       }).start(),
     stop: stopActor,
