@@ -105,7 +105,7 @@ export const heap: Scenario = {
     return {
       rows: [
         {
-          measure: `Heap per live unlocked workflow, auto-lock timer pending: the bench’s method (child process, \`heapUsed\` after 2 × \`gc()\`; ${count.toLocaleString('en')} restored from one persisted snapshot, a real client shared; each batch in a fresh process, nothing else in it; mean of ${rounds} rounds; ${timers('controller')} timer each)`,
+          measure: `Heap per live unlocked workflow, auto-lock timer pending: the bench’s method (\`heapUsed\` after 2 × \`gc()\`; ${count.toLocaleString('en')} restored from one persisted snapshot, a real client shared; each batch in a fresh process, nothing else in it; mean of ${rounds} rounds; ${timers('controller')} timer each)`,
           library: kb(controller),
           baseline: `bare XState actor, same four states, same pending after: ${kb(bare)}`,
           ratio: formatRatio(ratio),
