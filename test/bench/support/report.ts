@@ -42,7 +42,7 @@ export function toMarkdown(report: BenchReport): string {
       `${machine.platform}, xstate ${machine.xstate}; load average ${machine.loadAverage} at the start; ` +
       `${report.wallSeconds.toFixed(0)} s in all.`,
     'Ratios are the library’s cost ÷ the baseline’s (events per second: the library’s rate ÷ the ' +
-      'bare actor’s, as issue 12 states it), each pair measured in the same run (interleaved where ' +
+      'bare actor’s, as issue 12 states it; bundle sizes: the size ÷ the bar), each pair measured in the same run (interleaved where ' +
       'both are timed); absolute figures vary from machine to machine and run to run. Goals: issue ' +
       '12’s bar, and its goal beyond; “met” is against the bar.',
     'Reproduce: `npm ci && npm run bench` (writes `test-results/bench.md` and `bench.json`).',
