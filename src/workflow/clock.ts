@@ -60,3 +60,15 @@ export function withLongTimers(clock: Clock): Clock {
     },
   };
 }
+
+const longTimerClocks = new WeakMap<Clock, Clock>();
+
+/** `withLongTimers(clock)`, made once per clock and shared: a live workflow costs no wrapper. */
+export function longTimersOf(clock: Clock): Clock {
+  let wrapped = longTimerClocks.get(clock);
+  if (!wrapped) {
+    wrapped = withLongTimers(clock);
+    longTimerClocks.set(clock, wrapped);
+  }
+  return wrapped;
+}

@@ -33,7 +33,7 @@ import type { DsmClient } from '../client/types.js';
 import type { SnapshotKeys } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
-import { type Clock, MAX_TIMER_MS, monotonicOf, systemClock, withLongTimers } from './clock.js';
+import { type Clock, longTimersOf, MAX_TIMER_MS, monotonicOf, systemClock } from './clock.js';
 import {
   InvalidInputError,
   OperationInterruptedError,
@@ -232,7 +232,8 @@ export class TwoFactorConfig {
   #keepalive = false;
   #disposing: Promise<void> | null = null;
   #detachBrowser: (() => void) | undefined;
-  readonly #waiters = new Map<string, Waiter>();
+  /** Callers waiting for an outcome, by operation id; made at the first request (heap). */
+  #waiters: Map<string, Waiter> | null = null;
 
   static {
     dependenciesOf = (workflow) => ({
@@ -241,7 +242,7 @@ export class TwoFactorConfig {
       clock: workflow.#clock,
       keepalive: () => workflow.#keepalive,
       deliver: (opId, outcome, interrupted) => {
-        const waiter = workflow.#waiters.get(opId);
+        const waiter = workflow.#waiters?.get(opId);
         if (!waiter) return;
         waiter.outcome = outcome;
         // A stopped actor's answer reaches no event: the workflow left the state first.
@@ -299,34 +300,10 @@ export class TwoFactorConfig {
         terminateRetryBaseMs,
       },
       // Every delay is clamped to setTimeout's ceiling and re-armed, never fired early.
-      clock: withLongTimers(clock),
+      clock: longTimersOf(clock),
       ...(options.inspect && { inspect: options.inspect }),
     });
     workflows.set(this.actor.system, this);
-    this.actor.on('*', (event) => {
-      // The unlock's events carry no opId: its waiter is UNLOCK.
-      const id = (event as { opId?: string }).opId ?? UNLOCK;
-      const outcome = this.#waiters.get(id)?.outcome;
-      switch (event.type) {
-        case 'unlocked':
-          return this.#settle(id, undefined, { deadline: event.deadline });
-        case 'unlockFailed':
-          return this.#settle(id, event.error);
-        case 'operationSucceeded':
-          return outcome?.ok
-            ? this.#settle(id, undefined, outcome.value)
-            : this.#settle(id, new OperationInterruptedError(event.kind));
-        case 'operationFailed':
-          return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
-        case 'operationRefused':
-          return this.#settle(
-            id,
-            event.code === 'UNKNOWN_OPERATION'
-              ? new UnknownOperationError(event.kind)
-              : new REFUSAL_ERRORS[event.code](),
-          );
-      }
-    });
     // Apps hold the actor (selectors, the inspector): a raw send gets a typed error too.
     const send = this.actor.send.bind(this.actor);
     this.actor.send = (event) => {
@@ -546,7 +523,9 @@ export class TwoFactorConfig {
       }
       this.actor.stop();
       workflows.delete(this.actor.system);
-      for (const opId of [...this.#waiters.keys()]) this.#settle(opId, new WorkflowDisposedError());
+      for (const opId of [...(this.#waiters?.keys() ?? [])]) {
+        this.#settle(opId, new WorkflowDisposedError());
+      }
     })();
     return this.#disposing;
   }
@@ -614,18 +593,49 @@ export class TwoFactorConfig {
     return this.#passwordPrompt;
   }
 
+  /** Settles waiters from the chart's events: registered at the first request (heap). */
+  #listen(): Map<string, Waiter> {
+    const waiters = new Map<string, Waiter>();
+    this.actor.on('*', (event) => {
+      // The unlock's events carry no opId: its waiter is UNLOCK.
+      const id = (event as { opId?: string }).opId ?? UNLOCK;
+      const outcome = waiters.get(id)?.outcome;
+      switch (event.type) {
+        case 'unlocked':
+          return this.#settle(id, undefined, { deadline: event.deadline });
+        case 'unlockFailed':
+          return this.#settle(id, event.error);
+        case 'operationSucceeded':
+          return outcome?.ok
+            ? this.#settle(id, undefined, outcome.value)
+            : this.#settle(id, new OperationInterruptedError(event.kind));
+        case 'operationFailed':
+          return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
+        case 'operationRefused':
+          return this.#settle(
+            id,
+            event.code === 'UNKNOWN_OPERATION'
+              ? new UnknownOperationError(event.kind)
+              : new REFUSAL_ERRORS[event.code](),
+          );
+      }
+    });
+    return waiters;
+  }
+
   /** Sends an event and waits for the outcome the workflow's events settle it with. */
   #request(id: string, kind: string, send: () => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      this.#waiters ??= this.#listen();
       this.#waiters.set(id, { kind, resolve, reject });
       send();
     });
   }
 
   #settle(id: string, error: unknown, value?: unknown): void {
-    const waiter = this.#waiters.get(id);
+    const waiter = this.#waiters?.get(id);
     if (!waiter) return;
-    this.#waiters.delete(id);
+    this.#waiters!.delete(id);
     if (error === undefined) waiter.resolve(value);
     else waiter.reject(error);
   }
