@@ -39,15 +39,42 @@ export function countingFetch(inner: typeof globalThis.fetch): CountingFetch {
       done();
       throw error;
     }
-    // The answer counts as arrived once its body has been read (or has failed).
+    // The answer counts as arrived once the caller has read its body to the end (or the
+    // reading failed or was cancelled): not when the bytes arrived, which can be several
+    // turns of the event loop earlier on some Node versions.
     return response.then(
       (res) => {
         if (!res.body) {
           done();
           return res;
         }
-        const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-        res.body.pipeTo(writable).then(done, done);
+        let finished = false;
+        const finish = () => {
+          if (finished) return;
+          finished = true;
+          done();
+        };
+        const reader = res.body.getReader();
+        const readable = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            try {
+              const chunk = await reader.read();
+              if (chunk.done) {
+                controller.close();
+                finish();
+              } else {
+                controller.enqueue(chunk.value);
+              }
+            } catch (error) {
+              controller.error(error);
+              finish();
+            }
+          },
+          cancel(reason) {
+            finish();
+            return reader.cancel(reason);
+          },
+        });
         return new Response(readable, {
           status: res.status,
           statusText: res.statusText,

@@ -50,6 +50,8 @@ export interface WorkflowTestbedOptions {
 export const TESTBED_RETRY = { limit: 2, backoffMs: 100, maxBackoffMs: 1_000 };
 /** Real time a step may take to settle (the work is real I/O; time itself is fake). */
 const SETTLE_LIMIT_MS = 10_000;
+/** Turns of the event loop given to an answer on its way through the client. */
+const IO_TURNS = 20;
 /**
  * Real elapsed time for that limit, read before any test fakes `performance` (which a test
  * does to move the workflow's monotonic clock with its fake timers).
@@ -193,11 +195,20 @@ export class WorkflowTestbed {
       // A macrotask: the answers' promise chains and the machine's reactions run.
       await realImmediate();
       if (this.#requests.pending > 0) continue;
+      // An answer read to the end may still be on its way through the client (parsing, its
+      // checks, the machine's reaction): a few more turns of the event loop, which some Node
+      // versions need, before deciding that only a timer can move the workflow on.
+      for (let turn = 0; turn < IO_TURNS && this.#idleButBusy(); turn += 1) await realImmediate();
       const busy = this.#workflow.view.busy;
       if (done && !busy) return;
-      if (busy) await this.time.nextTimer();
+      if (busy && this.#requests.pending === 0) await this.time.nextTimer();
     }
     throw new Error(`The workflow did not settle; it is still ${this.#workflow.state}.`);
+  }
+
+  /** The workflow is busy with no request out: a timer, or an answer still being handled. */
+  #idleButBusy(): boolean {
+    return this.#requests.pending === 0 && this.#workflow.view.busy;
   }
 
   /** The clock jumps by `ms` and no timer runs: a laptop asleep. */
