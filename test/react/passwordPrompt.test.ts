@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEMO_USER } from '../../src/emulator/index.js';
 import {
   PasswordNotProvidedError,
@@ -7,39 +7,31 @@ import {
   WrongPasswordError,
 } from '../../src/index.js';
 import { createPasswordPrompt, createPrompt, lockThenRun } from '../../src/react/index.js';
-import { type SignedIn, startSignedIn, until, useFakeTime } from './signedIn.js';
+import { signedInPerTest, until } from './signedIn.js';
 
 describe('createPasswordPrompt as onPasswordRequired', () => {
-  let env: SignedIn;
-  beforeEach(async () => {
-    useFakeTime();
-    env = await startSignedIn();
-  });
-  afterEach(async () => {
-    await env.close();
-    vi.useRealTimers();
-  });
+  const world = signedInPerTest();
 
   it('asks once for concurrent operations, then unlocks and runs them all', async () => {
     const prompt = createPasswordPrompt();
-    const workflow = env.createWorkflow({ onPasswordRequired: prompt.request });
+    const workflow = world().createWorkflow({ onPasswordRequired: prompt.request });
     const codes = workflow.generateRecoveryCodes();
     const challenge = workflow.newDeviceChallenge();
     await until(() => prompt.view.open, 'the dialog to open');
     expect(prompt.view).toEqual({ open: true, waiting: 1 });
-    expect(env.count('Config2faAuth')).toBe(0);
+    expect(world().count('Config2faAuth')).toBe(0);
 
     prompt.submit(DEMO_USER.password);
     expect(prompt.view.open).toBe(false);
     await expect(codes).resolves.toHaveLength(10);
     await expect(challenge).resolves.toBeTypeOf('object');
-    expect(env.count('Config2faAuth')).toBe(1);
+    expect(world().count('Config2faAuth')).toBe(1);
     expect(workflow.state).toBe('unlocked');
   });
 
   it('cancelling rejects every waiting operation with PasswordNotProvidedError, and sends nothing', async () => {
     const prompt = createPasswordPrompt();
-    const workflow = env.createWorkflow({ onPasswordRequired: prompt.request });
+    const workflow = world().createWorkflow({ onPasswordRequired: prompt.request });
     const waiting = [workflow.generateRecoveryCodes(), workflow.removeDevice('Desk key')];
     await until(() => prompt.view.open, 'the dialog to open');
     prompt.cancel();
@@ -47,14 +39,14 @@ describe('createPasswordPrompt as onPasswordRequired', () => {
       await expect(operation).rejects.toBeInstanceOf(PasswordNotProvidedError);
       await expect(operation).rejects.toMatchObject({ code: 'PASSWORD_NOT_PROVIDED' });
     }
-    expect(env.count('Config2faAuth')).toBe(0);
-    expect(env.count('GenerateRecoveryCodes')).toBe(0);
+    expect(world().count('Config2faAuth')).toBe(0);
+    expect(world().count('GenerateRecoveryCodes')).toBe(0);
     expect(workflow.state).toBe('locked');
   });
 
   it('never closes by itself: a day later it still waits for the person', async () => {
     const prompt = createPasswordPrompt();
-    const workflow = env.createWorkflow({ onPasswordRequired: prompt.request });
+    const workflow = world().createWorkflow({ onPasswordRequired: prompt.request });
     let settled = false;
     const codes = workflow.generateRecoveryCodes().finally(() => {
       settled = true;
@@ -69,7 +61,7 @@ describe('createPasswordPrompt as onPasswordRequired', () => {
 
   it('a wrong password rejects the waiting operation with WrongPasswordError, and the next one asks again', async () => {
     const prompt = createPasswordPrompt();
-    const workflow = env.createWorkflow({ onPasswordRequired: prompt.request });
+    const workflow = world().createWorkflow({ onPasswordRequired: prompt.request });
     const first = workflow.generateRecoveryCodes();
     await until(() => prompt.view.open, 'the dialog to open');
     prompt.submit(new Secret('not the password'));
@@ -83,19 +75,11 @@ describe('createPasswordPrompt as onPasswordRequired', () => {
 });
 
 describe('lockThenRun', () => {
-  let env: SignedIn;
-  beforeEach(async () => {
-    useFakeTime();
-    env = await startSignedIn();
-  });
-  afterEach(async () => {
-    await env.close();
-    vi.useRealTimers();
-  });
+  const world = signedInPerTest();
 
   const newRequest = async () =>
     (
-      await env.signIn.client!.createApprovalRequest({
+      await world().signIn.client!.createApprovalRequest({
         operation: '/crypto/v1/keys/export',
         method: 'POST',
         description: 'Export the key',
@@ -103,21 +87,21 @@ describe('lockThenRun', () => {
     ).request_id;
 
   it('asks before locking; a yes locks (terminate sent) and then approves', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const requestId = await newRequest();
     await workflow.unlock(DEMO_USER.password);
     const confirm = createPrompt<boolean>();
     const denied = lockThenRun(workflow, () => workflow.deny(requestId), { confirm });
     await until(() => confirm.view.open, 'the confirmation');
-    expect(env.count('Config2faTerminate')).toBe(0);
+    expect(world().count('Config2faTerminate')).toBe(0);
     confirm.answer(true);
     await expect(denied).resolves.toMatchObject({ status: 'DENIED' });
-    expect(env.count('Config2faTerminate')).toBe(1);
-    expect(env.emulator.lockState(env.token).unlocked).toBe(false);
+    expect(world().count('Config2faTerminate')).toBe(1);
+    expect(world().emulator.lockState(world().token).unlocked).toBe(false);
   });
 
   it('a no (or a cancel) rejects with TwoFactorConfigUnlockedError, stays unlocked, and sends nothing', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const requestId = await newRequest();
     await workflow.unlock(DEMO_USER.password);
     const confirm = createPrompt<boolean>();
@@ -127,12 +111,12 @@ describe('lockThenRun', () => {
     await expect(refused).rejects.toBeInstanceOf(TwoFactorConfigUnlockedError);
     await expect(refused).rejects.toMatchObject({ code: 'CONFIG_UNLOCKED' });
     expect(workflow.state).toBe('unlocked');
-    expect(env.count('Config2faTerminate')).toBe(0);
-    expect(env.count('DenyApprovalRequest')).toBe(0);
+    expect(world().count('Config2faTerminate')).toBe(0);
+    expect(world().count('DenyApprovalRequest')).toBe(0);
   });
 
   it('runs at once, without asking, while locked', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const requestId = await newRequest();
     const confirm = createPrompt<boolean>();
     await expect(

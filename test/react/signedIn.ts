@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { DEMO_USER, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import {
   createSignIn,
@@ -56,4 +56,25 @@ export async function until(condition: () => boolean, what: string): Promise<voi
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error(`Never happened: ${what}`);
+}
+
+/**
+ * For a `describe`: fake time and a signed-in user for each test, closed after it. Returns the
+ * current test's world.
+ */
+export function signedInPerTest(): () => SignedIn {
+  let env: SignedIn | undefined;
+  beforeEach(async () => {
+    useFakeTime();
+    env = await startSignedIn();
+  });
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+    vi.useRealTimers();
+  });
+  return () => {
+    if (!env) throw new Error('signedInPerTest() is read inside a test only.');
+    return env;
+  };
 }

@@ -1,21 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEMO_USER } from '../../src/emulator/index.js';
 import { watchTwoFactorConfig } from '../../src/react/index.js';
-import { type SignedIn, startSignedIn, until, useFakeTime } from './signedIn.js';
+import { signedInPerTest, until } from './signedIn.js';
 
 describe('watchTwoFactorConfig', () => {
-  let env: SignedIn;
-  beforeEach(async () => {
-    useFakeTime();
-    env = await startSignedIn();
-  });
-  afterEach(async () => {
-    await env.close();
-    vi.useRealTimers();
-  });
+  const world = signedInPerTest();
 
   it('counts down on whole seconds while someone listens, and announces only the milestones', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const store = watchTwoFactorConfig(workflow);
     const announcements: string[] = [];
     let ticks = 0;
@@ -46,7 +38,7 @@ describe('watchTwoFactorConfig', () => {
     await until(() => store.status.state === 'locked', 'the auto-lock');
     expect(store.status).toMatchObject({ expiring: false, lastLockReason: 'timeout' });
     expect(store.remainingMs).toBe(0);
-    expect(env.emulator.lockState(env.token).unlocked).toBe(false);
+    expect(world().emulator.lockState(world().token).unlocked).toBe(false);
     // Ten minutes of ticks, three things said: unlocked, expiring, locked.
     expect(announcements).toEqual([
       'The two-factor settings are unlocked for 10 minutes.',
@@ -56,7 +48,7 @@ describe('watchTwoFactorConfig', () => {
   });
 
   it('keeps one status object between changes, and wakes status listeners only on changes', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const store = watchTwoFactorConfig(workflow);
     let changes = 0;
     store.subscribe(() => {
@@ -75,7 +67,7 @@ describe('watchTwoFactorConfig', () => {
   });
 
   it('stops ticking when the last countdown listener leaves', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const store = watchTwoFactorConfig(workflow);
     await workflow.unlock(DEMO_USER.password);
     const stop = store.subscribeToCountdown(() => {});
@@ -88,7 +80,7 @@ describe('watchTwoFactorConfig', () => {
   });
 
   it('knows it is expiring when it starts after the warning was given', async () => {
-    const workflow = env.createWorkflow({ expiringWarningMs: 120_000 });
+    const workflow = world().createWorkflow({ expiringWarningMs: 120_000 });
     await workflow.unlock(DEMO_USER.password);
     const deadline = workflow.deadline ?? 0;
     await vi.advanceTimersByTimeAsync(deadline - Date.now() - 90_000);
@@ -99,13 +91,13 @@ describe('watchTwoFactorConfig', () => {
   });
 
   it('tells why it locked when DSM refuses an operation because another client locked it', async () => {
-    const workflow = env.createWorkflow();
+    const workflow = world().createWorkflow();
     const store = watchTwoFactorConfig(workflow, {
       announce: (milestone) => (milestone.kind === 'locked' ? `locked:${milestone.reason}` : ''),
     });
     await workflow.unlock(DEMO_USER.password);
     // Another client of the same session locks DSM behind the workflow's back.
-    await env.signIn.client?.config2faTerminate();
+    await world().signIn.client?.config2faTerminate();
     await expect(workflow.generateRecoveryCodes()).rejects.toThrow();
     await until(() => store.status.state === 'locked', 'the lock DSM reported');
     expect(store.status).toMatchObject({ lastLockReason: 'server', announcement: 'locked:server' });
