@@ -128,7 +128,8 @@ const operationInput = ({
 /** The operation an `operation` event asks for, as params. */
 const operationOf = ({ event }: { event: { opId?: string; operation?: { kind?: string } } }) => ({
   opId: String(event.opId),
-  kind: String(event.operation?.kind),
+  // The caller's text, as it goes into events and the inspector: a short string, or nothing.
+  kind: typeof event.operation?.kind === 'string' ? event.operation.kind.slice(0, 64) : '',
 });
 
 /**

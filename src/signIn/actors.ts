@@ -13,6 +13,7 @@ import type { Secret } from '../client/secret.js';
 import type { AuthResult, DsmClient } from '../client/types.js';
 import type { Clock } from '../workflow/clock.js';
 import { OperationInterruptedError, SessionExpiredError } from '../workflow/errors.js';
+import { toMachineFailure } from '../workflow/outcome.js';
 import { SecondFactorFailedError, SignInFailedError } from './errors.js';
 
 export interface SignInDependencies {
@@ -28,19 +29,22 @@ export interface SignInDependencies {
   openSession(token: Secret<string>, fido2Options: Fido2RequestOptions | null): void;
 }
 
-function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
-}
-
-/** DSM's answers to a session call, in the words of the sign-in (a 429 stays the client's). */
+/**
+ * DSM's answers to a session call, in the words of the sign-in (a 429 stays the client's). Like
+ * the workflow's actors, only the library's own errors go on (as the failure or its cause) to
+ * the machine, its events and the inspector: any other is replaced (`toMachineFailure`).
+ */
 function sessionFailure(error: unknown): unknown {
-  if (codeOf(error) === 'UNAUTHORIZED') return new SessionExpiredError({ cause: error });
-  return error;
+  const failure = toMachineFailure(error);
+  if (failure.code === 'UNAUTHORIZED') return new SessionExpiredError({ cause: failure });
+  return failure;
 }
 
 function secondFactorFailure(error: unknown, method: SecondFactorMethod): unknown {
-  if (codeOf(error) === 'BAD_REQUEST') return new SecondFactorFailedError(method, { cause: error });
-  return sessionFailure(error);
+  const failure = toMachineFailure(error);
+  if (failure.code === 'BAD_REQUEST')
+    return new SecondFactorFailedError(method, { cause: failure });
+  return sessionFailure(failure);
 }
 
 function challengeOf(auth: AuthResult): SecondFactorChallenge | null {
@@ -65,8 +69,9 @@ export function createSignInActors(dependenciesOf: (system: object) => SignInDep
       try {
         auth = await deps.anonymous.authenticate({ email: input.email, password }, { signal });
       } catch (error) {
-        if (codeOf(error) === 'UNAUTHORIZED') throw new SignInFailedError({ cause: error });
-        throw error;
+        const failure = toMachineFailure(error);
+        if (failure.code === 'UNAUTHORIZED') throw new SignInFailedError({ cause: failure });
+        throw failure;
       } finally {
         password.clear();
       }
@@ -129,7 +134,12 @@ export function createSignInActors(dependenciesOf: (system: object) => SignInDep
   });
 
   const terminate = fromPromise<void, void>(async ({ signal, system }) => {
-    await dependenciesOf(system).session().terminate({ signal });
+    await dependenciesOf(system)
+      .session()
+      .terminate({ signal })
+      .catch((error: unknown) => {
+        throw toMachineFailure(error);
+      });
   });
 
   return { authenticate, completeFido2Auth, recoveryCodeAuth, refresh, terminate };

@@ -63,8 +63,9 @@ async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): P
   try {
     await client.refresh({ signal });
   } catch (refreshError) {
-    if (isUnauthorized(refreshError)) throw new SessionExpiredError({ cause: refreshError });
-    throw refreshError;
+    const failure = toMachineFailure(refreshError);
+    if (failure.code === 'UNAUTHORIZED') throw new SessionExpiredError({ cause: failure });
+    throw failure;
   }
   throw new WrongPasswordError();
 }
@@ -129,7 +130,11 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     } catch (error) {
       // A lost answer (no answer, an unreadable one, a 5xx) goes to the machine as it is: it
       // reads the code and locks for certain, since DSM may have unlocked anyway.
-      if (!isUnauthorized(error)) throw toMachineFailure(error);
+      if (!isUnauthorized(error)) {
+        // The caller gets the error as it was thrown; the machine, the library's own.
+        deps.deliver('unlock', { ok: false, error });
+        throw toMachineFailure(error);
+      }
       return wrongPasswordOrExpired(deps.client(), signal).catch((failure: unknown) => {
         throw toMachineFailure(failure);
       });

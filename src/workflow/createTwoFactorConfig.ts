@@ -604,7 +604,7 @@ export class TwoFactorConfig {
         case 'unlocked':
           return this.#settle(id, undefined, { deadline: event.deadline });
         case 'unlockFailed':
-          return this.#settle(id, event.error);
+          return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
         case 'operationSucceeded':
           return outcome?.ok
             ? this.#settle(id, undefined, outcome.value)

@@ -257,3 +257,58 @@ describe('a hostile server cannot put a secret into the sign-in', () => {
     expectNoSecret();
   });
 });
+
+describe('a client that throws errors of its own cannot put a secret anywhere either', () => {
+  /** A client (the app may pass its own) whose every call throws text holding the secrets. */
+  function throwingClient() {
+    const client = createDsmClient({ baseUrl: server.url, token, retry: false });
+    return new Proxy(client, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function' || name === 'withToken') return value;
+        return async () => {
+          const error = new Error(`refused: ${password} ${token}`);
+          throw Object.assign(error, { code: 'UNAUTHORIZED', detail: password });
+        };
+      },
+    });
+  }
+
+  it('the workflow: the caller gets its error, the machine, events and inspector a stand-in', async () => {
+    inspected = [];
+    workflow = createTwoFactorConfig({
+      client: throwingClient(),
+      userId,
+      browserLifecycle: false,
+      inspect: (event) => inspected.push(event),
+    });
+    const emitted: unknown[] = [];
+    workflow.actor.on('*', (event) => emitted.push(event));
+    const failure = await workflow.unlock(password).catch((error: unknown) => error);
+    // The 401 path asks Refresh, which throws the same foreign error: a stand-in goes on.
+    expect(failure).toMatchObject({ code: expect.any(String) });
+    scanner.add('emitted events', emitted);
+    scanner.add('snapshot', JSON.stringify(workflow.actor.getSnapshot()));
+    scanner.add('persisted snapshot', workflow.persist());
+    expectNoSecret();
+  });
+
+  it('the sign-in: nothing of the foreign error reaches its events, snapshot or inspector', async () => {
+    const inspectedSignIn: InspectionEvent[] = [];
+    const signIn = createSignIn({
+      client: throwingClient(),
+      inspect: (event) => inspectedSignIn.push(event),
+    });
+    const emitted: unknown[] = [];
+    signIn.actor.on('*', (event) => emitted.push(event));
+    const failure = await signIn.signIn({ email: 'ada@example.com', password }).catch((e) => e);
+    expect(failure).toMatchObject({ code: expect.any(String) });
+    scanner.add('thrown value', failure);
+    scanner.add('emitted events', emitted);
+    scanner.add('sign-in snapshot', JSON.stringify(signIn.actor.getSnapshot()));
+    scanner.add('persisted sign-in', signIn.persist());
+    inspected = inspectedSignIn;
+    await signIn.dispose();
+    expectNoSecret();
+  });
+});
