@@ -99,11 +99,8 @@ export class Transport {
     const { response } = error;
     if (isRedirect(response)) {
       response.body?.cancel().catch(() => {});
-      return new DsmHttpError(
-        { status: response.status, operationId },
-        'HTTP_ERROR',
-        'a redirect. The client does not follow redirects, which would resend credentials: check the base URL.',
-      );
+      // The sentence for a 3xx says why it is not followed.
+      return new DsmHttpError({ status: response.status, operationId });
     }
     // DSM's text is kept behind the error's untrustedServerText(), never in its message.
     return httpErrorFor({

@@ -1,8 +1,9 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToBase64, toBase64Url } from '../client/utils/base64.js';
 import { InvalidInputError } from '../workflow/errors.js';
 import { canonicalJson } from './canonicalJson.js';
-import type { SnapshotKey } from './signer.js';
+import type { SnapshotKey, SnapshotVerdict } from './signer.js';
 
 /**
  * A key that signs persisted snapshots: at least 32 bytes, as bytes, or as a string taken as
@@ -78,7 +79,7 @@ function readKeyMaterial(input: unknown): readonly Uint8Array[] {
  * the value is not JSON data. The kind in the label keeps a signature from verifying as another
  * kind of snapshot, even if a format string were ever shared.
  */
-export function signSnapshot(
+function signSnapshot(
   kind: string,
   data: Record<string, unknown>,
   key: Uint8Array,
@@ -88,7 +89,7 @@ export function signSnapshot(
   const message = new TextEncoder().encode(
     `dsm-2fa-guard snapshot signature v1\n${kind}\n${canonical}`,
   );
-  return toBase64Url(hmac(sha256, key, message));
+  return toBase64Url(bytesToBase64(hmac(sha256, key, message)));
 }
 
 /**
@@ -96,11 +97,11 @@ export function signSnapshot(
  * constant time. `unsigned` when it has no signature, `forged` when none of the keys signed
  * exactly this content.
  */
-export function verifySnapshot(
+function verifySnapshot(
   kind: string,
   data: Record<string, unknown>,
   keys: readonly Uint8Array[],
-): 'valid' | 'unsigned' | 'forged' {
+): SnapshotVerdict {
   const { signature, ...content } = data;
   if (signature === undefined) return 'unsigned';
   if (typeof signature !== 'string' || !SIGNATURE_PATTERN.test(signature)) return 'forged';
@@ -115,15 +116,9 @@ export function verifySnapshot(
 }
 
 /** Compares two strings of the same length without a data-dependent branch or early exit. */
-export function equalInConstantTime(a: string, b: string): boolean {
+function equalInConstantTime(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return difference === 0;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }

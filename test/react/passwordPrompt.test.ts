@@ -100,20 +100,26 @@ describe('lockThenRun', () => {
     expect(world().emulator.lockState(world().token).unlocked).toBe(false);
   });
 
-  it('a no (or a cancel) rejects with TwoFactorConfigUnlockedError, stays unlocked, and sends nothing', async () => {
-    const workflow = world().createWorkflow();
-    const requestId = await newRequest();
-    await workflow.unlock(DEMO_USER.password);
-    const confirm = createPrompt<boolean>();
-    const refused = lockThenRun(workflow, () => workflow.deny(requestId), { confirm });
-    await until(() => confirm.view.open, 'the confirmation');
-    confirm.cancel();
-    await expect(refused).rejects.toBeInstanceOf(TwoFactorConfigUnlockedError);
-    await expect(refused).rejects.toMatchObject({ code: 'CONFIG_UNLOCKED' });
-    expect(workflow.state).toBe('unlocked');
-    expect(world().count('Config2faTerminate')).toBe(0);
-    expect(world().count('DenyApprovalRequest')).toBe(0);
-  });
+  it.each([
+    ['a no', (confirm: ReturnType<typeof createPrompt<boolean>>) => confirm.answer(false)],
+    ['a cancel', (confirm: ReturnType<typeof createPrompt<boolean>>) => confirm.cancel()],
+  ])(
+    '%s rejects with TwoFactorConfigUnlockedError, stays unlocked, and sends nothing',
+    async (_name, decline) => {
+      const workflow = world().createWorkflow();
+      const requestId = await newRequest();
+      await workflow.unlock(DEMO_USER.password);
+      const confirm = createPrompt<boolean>();
+      const refused = lockThenRun(workflow, () => workflow.deny(requestId), { confirm });
+      await until(() => confirm.view.open, 'the confirmation');
+      decline(confirm);
+      await expect(refused).rejects.toBeInstanceOf(TwoFactorConfigUnlockedError);
+      await expect(refused).rejects.toMatchObject({ code: 'CONFIG_UNLOCKED' });
+      expect(workflow.state).toBe('unlocked');
+      expect(world().count('Config2faTerminate')).toBe(0);
+      expect(world().count('DenyRequest')).toBe(0);
+    },
+  );
 
   it('runs at once, without asking, while locked', async () => {
     const workflow = world().createWorkflow();

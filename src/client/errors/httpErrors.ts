@@ -32,7 +32,9 @@ const serverTexts = new WeakMap<DsmHttpError, string>();
 
 /** The fixed sentence for a status: the library's own words, never the server's. */
 function sentenceFor(status: number): string {
-  if (status >= 300 && status < 400) return 'a redirect, which the client does not follow.';
+  if (status >= 300 && status < 400) {
+    return 'a redirect. The client does not follow redirects, which would resend credentials: check the base URL.';
+  }
   if (status >= 500) return 'a server error; DSM may or may not have applied the request.';
   return 'a refusal.';
 }
@@ -117,7 +119,7 @@ export type DsmForbiddenReason =
  * Classifies DSM's 403 text into one of four fixed values (the text itself is kept nowhere
  * visible). "unlocked" contains "locked", so unlocked is tested first.
  */
-export function forbiddenReason(serverText: string): DsmForbiddenReason {
+function forbiddenReason(serverText: string): DsmForbiddenReason {
   if (/configuration (mode )?is unlocked/i.test(serverText)) return 'configUnlocked';
   if (/configuration is locked/i.test(serverText)) return 'configLocked';
   if (/two factor authentication first/i.test(serverText)) return 'secondFactorRequired';

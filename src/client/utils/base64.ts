@@ -1,8 +1,13 @@
+/** Standard base64 of bytes, browser and Node. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /** Standard base64 of a string's UTF-8 bytes (RFC 7617 Basic credentials), browser and Node. */
 export function utf8ToBase64(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return bytesToBase64(new TextEncoder().encode(text));
 }
 
 /**

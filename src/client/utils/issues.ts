@@ -48,7 +48,7 @@ function describe(issue: RawIssue, nameKeys: boolean): string {
 }
 
 /** What a path segment stands for when the data, not the schema, named it. */
-export const DYNAMIC_KEY = '<key>';
+const DYNAMIC_KEY = '<key>';
 
 interface SchemaDef {
   type: string;
@@ -111,7 +111,7 @@ function recordValues(schema: unknown, depth = 0): unknown[] {
  * where the schema itself names it (an object's field) or it is an array index. A response
  * whose record uses the bearer token as a key shows `groups.<key>`, never the token.
  */
-export function schemaPath(schema: unknown, path: readonly PropertyKey[]): (string | number)[] {
+function schemaPath(schema: unknown, path: readonly PropertyKey[]): (string | number)[] {
   const safe: (string | number)[] = [];
   let at: unknown[] = [schema];
   for (const key of path) {
