@@ -22,11 +22,6 @@ export interface TwoFactorConfigStatus {
 }
 
 export interface TwoFactorConfigStoreOptions {
-  /**
-   * The workflow's `expiringWarningMs`, if you changed it. Used only when the store starts
-   * after the `expiring` event was already emitted. Default 60 000 ms.
-   */
-  expiringWarningMs?: number;
   /** The text of each milestone (to translate). Default: `announceInEnglish`. */
   announce?: (milestone: LockMilestone) => string;
   /** Timers for the countdown's ticks. Default: the system clock. */
@@ -70,7 +65,8 @@ export function watchTwoFactorConfig(
   let status: TwoFactorConfigStatus = {
     state: initial.state,
     deadline: initial.deadline,
-    expiring: initial.state === 'unlocked' && remainingMs <= (options.expiringWarningMs ?? 60_000),
+    // The workflow's own: its chart is in the `expiring` state, whatever the warning's lead.
+    expiring: initial.expiring,
     busy: initial.busy,
     lastLockReason: null,
     announcement: '',

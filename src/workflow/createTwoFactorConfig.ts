@@ -105,6 +105,8 @@ export interface TwoFactorConfigView {
   deadline: number | null;
   /** A request of this workflow is in flight. */
   busy: boolean;
+  /** Unlocked, and the `expiring` warning has been given. */
+  expiring: boolean;
 }
 
 /** A failure as the workflow's events carry it: always one of the library's errors. */
@@ -340,7 +342,12 @@ export class TwoFactorConfig {
 
   get view(): TwoFactorConfigView {
     const snapshot = this.actor.getSnapshot();
-    return { state: stateNameOf(snapshot), deadline: this.deadline, busy: snapshot.hasTag('busy') };
+    return {
+      state: stateNameOf(snapshot),
+      deadline: this.deadline,
+      busy: snapshot.hasTag('busy'),
+      expiring: snapshot.matches({ unlocked: { timer: 'expiring' } }),
+    };
   }
 
   /** Unlocks the configuration with the user's password. Already unlocked: resolves at once. */
