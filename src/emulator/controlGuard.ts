@@ -7,22 +7,16 @@
  *   preflight, a JSON one does);
  * - a 64 KiB limit on the body.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { type EmulatorEnv, textResponse } from './http.js';
 import { messages } from './messages.js';
+import { sameSecret } from './state.js';
 
 /** The header that carries the control token. */
 export const CONTROL_TOKEN_HEADER = 'x-emulator-token';
 
 /** The largest body the control surface reads. */
 export const MAX_CONTROL_BODY_BYTES = 64 * 1024;
-
-function sameToken(given: string, expected: string): boolean {
-  const left = Buffer.from(given);
-  const right = Buffer.from(expected);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 function isJson(contentType: string | undefined): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType?.trim() ?? '');
@@ -57,7 +51,7 @@ async function boundedText(
 export function controlGuard(token: string): MiddlewareHandler<EmulatorEnv> {
   return async (c, next) => {
     const given = c.req.header(CONTROL_TOKEN_HEADER);
-    if (given === undefined || !sameToken(given, token)) {
+    if (given === undefined || !sameSecret(given, token)) {
       return textResponse(401, messages.controlTokenRequired);
     }
     if (!['GET', 'HEAD'].includes(c.req.method) && !isJson(c.req.header('content-type'))) {

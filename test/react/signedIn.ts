@@ -6,11 +6,7 @@ import {
   type TwoFactorConfig,
   type TwoFactorConfigOptions,
 } from '../../src/index.js';
-
-/** Fake Date, performance.now() and timers for the workflow and the emulator together; sockets stay real. */
-export function useFakeTime(now = Date.UTC(2026, 10, 23, 9, 0, 0)): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'], now });
-}
+import { useFakeClock } from '../support/workflowHarness.js';
 
 export interface SignedIn {
   emulator: RunningEmulator;
@@ -65,7 +61,7 @@ export async function until(condition: () => boolean, what: string): Promise<voi
 export function signedInPerTest(): () => SignedIn {
   let env: SignedIn | undefined;
   beforeEach(async () => {
-    useFakeTime();
+    useFakeClock();
     env = await startSignedIn();
   });
   afterEach(async () => {
