@@ -1,17 +1,23 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BundledScript, bundleScript } from '../support/nodeScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('npm run example:web (examples/web/serve.ts)', () => {
+  let serve: BundledScript;
+  beforeAll(async () => {
+    serve = await bundleScript('examples/web/serve.ts');
+  });
+  afterAll(() => serve?.remove());
+
   it('serves the page and the emulator, proxies DSM to it, prints both URLs and stops on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'examples/web/serve.ts', '--port', '0', '--emulator-port', '0'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...serve.argv, '--port', '0', '--emulator-port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let errors = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

@@ -2,21 +2,24 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/emulator/index.js';
+import { type BundledScript, bundleScript } from '../support/nodeScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('npm run emulator (src/emulator/cli.ts)', () => {
+  let cli: BundledScript;
+  beforeAll(async () => {
+    cli = await bundleScript('src/emulator/cli.ts');
+  });
+  afterAll(() => cli?.remove());
+
   it('prints its URL and the demo credentials, serves DSM, and stops on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0'],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...cli.argv, '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let errors = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -66,11 +69,10 @@ describe('npm run emulator (src/emulator/cli.ts)', () => {
     const address = blocker.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'src/emulator/cli.ts', '--port', String(port)],
-        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, [...cli.argv, '--port', String(port)], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let errors = '';
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         errors += chunk;

@@ -10,25 +10,23 @@ import {
   EmulatorDependencyError,
   loadEmulatorRuntime,
 } from '../../src/emulator/index.js';
+import { bundleScript } from '../support/nodeScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs an ES module snippet in Node with the emulator's peers hidden; returns its stdout. */
-function withoutPeers(source: string): { stdout: string; stderr: string; status: number | null } {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--import',
-      './test/emulator/support/withoutEmulatorPeers.mjs',
-      '--input-type=module',
-      '--eval',
-      source,
-    ],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+/** Runs a script (bundled for node) with the emulator's peers hidden; returns its output. */
+async function withoutPeers(entry: string) {
+  const script = await bundleScript(entry);
+  try {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', './test/emulator/support/withoutEmulatorPeers.mjs', ...script.argv],
+      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+    );
+    return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+  } finally {
+    await script.remove();
+  }
 }
 
 function notFound(name: string): Error {
@@ -38,34 +36,20 @@ function notFound(name: string): Error {
 }
 
 describe('without the emulator packages installed', () => {
-  it('importing ./testing (which starts the emulator) throws the same typed error', () => {
-    const { stdout, stderr, status } = withoutPeers(`
-      try {
-        await import('./src/testing/index.ts');
-        console.log(JSON.stringify({ testing: 'loaded' }));
-      } catch (error) {
-        console.log(JSON.stringify({ testing: { name: error.name, code: error.code } }));
-      }
-    `);
+  it('importing ./testing (which starts the emulator) throws the same typed error', async () => {
+    const { stdout, stderr, status } = await withoutPeers(
+      'test/emulator/support/importTestingEntry.ts',
+    );
     expect(status, stderr).toBe(0);
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
       testing: { name: 'EmulatorDependencyError', code: 'EMULATOR_DEPENDENCY_MISSING' },
     });
   });
 
-  it('importing ./emulator throws EmulatorDependencyError naming what to install, and . still loads', () => {
-    const { stdout, stderr, status } = withoutPeers(`
-      const report = {};
-      try {
-        await import('./src/emulator/index.ts');
-        report.emulator = 'loaded';
-      } catch (error) {
-        report.emulator = { name: error.name, code: error.code, message: error.message };
-      }
-      const main = await import('./src/index.ts');
-      report.main = typeof main.createDsmClient;
-      console.log(JSON.stringify(report));
-    `);
+  it('importing ./emulator throws EmulatorDependencyError naming what to install, and . still loads', async () => {
+    const { stdout, stderr, status } = await withoutPeers(
+      'test/emulator/support/importEmulatorEntry.ts',
+    );
     expect(status, stderr).toBe(0);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
     expect(report.emulator).toMatchObject({

@@ -1,17 +1,24 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWalkthroughArgs, USAGE } from '../../examples/walkthrough/args.js';
+import { type BundledScript, bundleScript } from '../support/nodeScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `npm start -- …args`, as npm runs it: tsx on the script, from the repository. */
+let walkthrough: BundledScript;
+beforeAll(async () => {
+  walkthrough = await bundleScript('examples/walkthrough.ts');
+});
+afterAll(() => walkthrough?.remove());
+
+/** `npm start -- …args`: the script (bundled as tsx would compile it), from the repository. */
 async function npmStart(...args: string[]) {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'examples/walkthrough.ts', ...args],
+      [...walkthrough.argv, ...args],
       { cwd: root, timeout: 15_000 },
     );
     return { code: 0, stdout, stderr };
