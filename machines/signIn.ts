@@ -1,4 +1,14 @@
-import { assign, emit, fromPromise, setup } from 'xstate';
+import {
+  assertEvent,
+  assign,
+  emit,
+  enqueueActions,
+  fromPromise,
+  type PromiseActorLogic,
+  type StateValue,
+  setup,
+  stateIn,
+} from 'xstate';
 import type {
   AuthenticateInput,
   AuthenticateOutput,
@@ -12,9 +22,9 @@ import type {
   SignInEvent,
   SignInFailureKind,
   SignInInput,
-  SignInMethod,
   SignInRefusalCode,
   SignInRequest,
+  SignInRestore,
   SigningOutReason,
 } from './signIn.types.js';
 import type { Now } from './twoFactorConfig.js';
@@ -25,22 +35,18 @@ export const DEFAULT_REFRESH_INTERVAL_MS = 60_000;
 export const DEFAULT_SESSION_IDLE_MS = 86_400_000;
 export const DEFAULT_RATE_LIMIT_FALLBACK_MS = 60_000;
 
+const FAILURE_KINDS: Readonly<Record<string, SignInFailureKind>> = {
+  SIGN_IN_FAILED: 'wrongCredentials',
+  SECOND_FACTOR_FAILED: 'rejected',
+  RATE_LIMITED: 'rateLimited',
+  UNAUTHORIZED: 'sessionExpired',
+  SESSION_EXPIRED: 'sessionExpired',
+};
+
 /** Reads a failed sign-in request by its `code`; the machine depends on nothing else. */
 export function signInFailureKind(error: unknown): SignInFailureKind {
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
-    case 'SIGN_IN_FAILED':
-      return 'wrongCredentials';
-    case 'SECOND_FACTOR_FAILED':
-      return 'rejected';
-    case 'RATE_LIMITED':
-      return 'rateLimited';
-    case 'UNAUTHORIZED':
-    case 'SESSION_EXPIRED':
-      return 'sessionExpired';
-    default:
-      return 'other';
-  }
+  const { code } = Object(error) as { code?: string };
+  return (Object.hasOwn(FAILURE_KINDS, code!) && FAILURE_KINDS[code!]) || 'other';
 }
 
 function failureInfo(error: unknown): FailureInfo {
@@ -51,51 +57,68 @@ function failureInfo(error: unknown): FailureInfo {
   };
 }
 
-function errorOf(event: unknown): unknown {
-  return (event as { error?: unknown }).error;
-}
+/**
+ * The one refusal table: what a request gets, locally and without a request to DSM, in each
+ * state that does not take it. Columns: `signIn`, a second factor (`completeWith…`). The first
+ * row whose state is active answers; the last (no state) answers everywhere else.
+ */
+const REFUSALS: ReadonlyArray<
+  [state: StateValue | null, signIn: SignInRefusalCode, secondFactor: SignInRefusalCode]
+> = [
+  [{ awaitingSecondFactor: 'rateLimited' }, 'ALREADY_SIGNED_IN', 'RATE_LIMITED'],
+  ['awaitingSecondFactor', 'ALREADY_SIGNED_IN', 'BUSY'],
+  ['signedIn', 'ALREADY_SIGNED_IN', 'NOT_AWAITING_SECOND_FACTOR'],
+  ['rateLimited', 'RATE_LIMITED', 'NOT_AWAITING_SECOND_FACTOR'],
+  [null, 'BUSY', 'NOT_AWAITING_SECOND_FACTOR'],
+];
 
-function outputOf<T>(event: unknown): T {
-  return (event as { output: T }).output;
-}
-
-/** Keep-alive: at most every `refreshIntervalMs`, and at least twice per idle window. */
-function refreshIntervalOf(context: SignInContext): number {
-  const idle = context.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-  return Math.min(context.refreshIntervalMs, Math.floor(idle / 2));
-}
+const refusalsOf = (request: SignInRequest) =>
+  REFUSALS.map(([state, signIn, secondFactor]) => ({
+    ...(state !== null && { guard: stateIn(state) }),
+    actions: {
+      type: 'refuse' as const,
+      params: { request, code: request === 'signIn' ? signIn : secondFactor },
+    },
+  }));
 
 /** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
-function notProvided<TOutput, TInput>(name: string) {
-  return fromPromise<TOutput, TInput>(() =>
-    Promise.reject(new Error(`The "${name}" actor is not provided; createSignIn() provides it.`)),
-  );
-}
+const notProvided = fromPromise<never, never>(() =>
+  Promise.reject(new Error('This actor is not provided: createSignIn() provides it.')),
+);
+
+/** A guard or an action that takes an actor's failure as its params (and `extra`). */
+const withFailure = <T extends string, E extends object>(type: T, extra?: E) => ({
+  type,
+  params: ({ event }: { event: { error?: unknown } }) => ({ ...extra, error: event.error }),
+});
+const signOutFor = (reason: SigningOutReason) =>
+  ({ type: 'setSigningOutReason', params: { reason } }) as const;
+const expireFor = (reason: SessionExpiryReason) =>
+  ({ type: 'setExpiryReason', params: { reason } }) as const;
+const sentAt = ({ event }: { event: { output: SessionTouchOutput } }) => event.output;
 
 /**
  * Where a refused second factor leads, the same for a key and a recovery code: an expired
  * session ends the sign-in, a 429 waits out the cooldown, anything else leaves it pending.
  */
-function secondFactorFailed(method: SecondFactorMethod) {
-  const emitFailed = { type: 'emitSecondFactorFailed', params: { method } } as const;
-  return [
+const secondFactorFailed = (method: SecondFactorMethod) =>
+  [
     {
-      guard: 'isSessionExpiredFailure',
+      guard: withFailure('isSessionExpired'),
       target: '#signIn.expired',
-      actions: [
-        'recordFailure',
-        emitFailed,
-        { type: 'setExpiryReason', params: { reason: 'server' } },
-      ],
+      actions: [withFailure('reportFailure', { method }), expireFor('server')],
     },
     {
-      guard: 'isRateLimitedFailure',
+      guard: withFailure('isRateLimited'),
       target: 'rateLimited',
-      actions: ['recordFailure', 'startCooldown', emitFailed],
+      actions: [withFailure('startCooldown'), withFailure('reportFailure', { method })],
     },
-    { target: 'ready', actions: ['recordFailure', emitFailed] },
+    { target: 'ready', actions: withFailure('reportFailure', { method }) },
   ] as const;
-}
+
+/** Keep-alive: at most every `refreshIntervalMs`, and at least twice per idle window. */
+const refreshIntervalOf = (context: SignInContext) =>
+  Math.min(context.refreshIntervalMs, Math.floor(context.sessionIdleMs! / 2));
 
 /**
  * Builds the sign-in statechart on a given wall clock. Like the configuration machine, it
@@ -103,51 +126,54 @@ function secondFactorFailed(method: SecondFactorMethod) {
  * clock, so a timer that fires late (a sleeping laptop) never keeps a dead session "signed in".
  */
 export function createSignInMachine(now: Now = Date.now) {
-  const pastIdleDeadline = (context: SignInContext) =>
-    context.idleDeadline !== null && now() >= context.idleDeadline;
-
   return setup({
-    types: {
-      context: {} as SignInContext,
-      events: {} as SignInEvent,
-      input: {} as SignInInput,
-      emitted: {} as SignInEmitted,
+    types: {} as {
+      context: SignInContext;
+      events: SignInEvent;
+      input: SignInInput;
+      emitted: SignInEmitted;
     },
     actors: {
-      authenticate: notProvided<AuthenticateOutput, AuthenticateInput>('authenticate'),
-      completeFido2Auth: notProvided<SessionTouchOutput, CompleteFido2AuthInput>(
-        'completeFido2Auth',
-      ),
-      recoveryCodeAuth: notProvided<SessionTouchOutput, RecoveryCodeAuthInput>('recoveryCodeAuth'),
-      refresh: notProvided<SessionTouchOutput, void>('refresh'),
-      terminate: notProvided<void, void>('terminate'),
+      authenticate: notProvided as unknown as PromiseActorLogic<
+        AuthenticateOutput,
+        AuthenticateInput
+      >,
+      completeFido2Auth: notProvided as unknown as PromiseActorLogic<
+        SessionTouchOutput,
+        CompleteFido2AuthInput
+      >,
+      recoveryCodeAuth: notProvided as unknown as PromiseActorLogic<
+        SessionTouchOutput,
+        RecoveryCodeAuthInput
+      >,
+      refresh: notProvided as unknown as PromiseActorLogic<SessionTouchOutput, void>,
+      terminate: notProvided as unknown as PromiseActorLogic<void, void>,
     },
     guards: {
-      needsSecondFactor: ({ event }) => outputOf<AuthenticateOutput>(event).secondFactor !== null,
-      isRateLimitedFailure: ({ event }) => signInFailureKind(errorOf(event)) === 'rateLimited',
-      isSessionExpiredFailure: ({ event }) =>
-        signInFailureKind(errorOf(event)) === 'sessionExpired',
-      isPastIdleDeadline: ({ context }) => pastIdleDeadline(context),
-      isRefreshDue: ({ context }) =>
-        context.lastRefreshAt === null ||
-        now() >= context.lastRefreshAt + refreshIntervalOf(context),
-      isRateLimitOver: ({ context }) => context.retryAt === null || now() >= context.retryAt,
+      needsSecondFactor: (_, output: AuthenticateOutput) => output.secondFactor !== null,
+      isRateLimited: (_, params: { error: unknown }) =>
+        signInFailureKind(params.error) === 'rateLimited',
+      isSessionExpired: (_, params: { error: unknown }) =>
+        signInFailureKind(params.error) === 'sessionExpired',
+      isPastIdleDeadline: ({ context }) => now() >= context.idleDeadline!,
+      isRefreshDue: ({ context }) => now() >= context.lastRefreshAt! + refreshIntervalOf(context),
+      isRateLimitOver: ({ context }) => now() >= context.retryAt!,
       isIdleSignOut: ({ context }) => context.signingOutReason === 'idle',
-      isRestoringSignedIn: ({ context }) =>
-        context.restore?.state === 'signedIn' && now() < context.restore.idleDeadline,
-      // Idle by the clock, but the app's timeout may be shorter than DSM's: terminate.
-      isRestoringIdleSession: ({ context }) => context.restore?.state === 'signedIn',
-      isRestoringAwaitingSecondFactor: ({ context }) =>
-        context.restore?.state === 'awaitingSecondFactor',
-      isRestoringExpired: ({ context }) => context.restore?.state === 'expired',
+      // A stored session restores signed in only while its idle deadline is ahead (`live`).
+      isRestoring: (
+        { context: { restore } },
+        params: { state: SignInRestore['state']; live?: boolean },
+      ) =>
+        restore?.state === params.state &&
+        (!params.live || (restore.state === 'signedIn' && now() < restore.idleDeadline)),
     },
     delays: {
-      idleTimeout: ({ context }) => Math.max(0, (context.idleDeadline ?? now()) - now()),
+      idleTimeout: ({ context }) => Math.max(0, context.idleDeadline! - now()),
       refreshDue: ({ context }) => {
-        const due = (context.lastRefreshAt ?? now()) + refreshIntervalOf(context);
-        return Math.max(0, Math.min(due, context.idleDeadline ?? due) - now());
+        const due = context.lastRefreshAt! + refreshIntervalOf(context);
+        return Math.max(0, Math.min(due, context.idleDeadline!) - now());
       },
-      rateLimitCooldown: ({ context }) => Math.max(0, (context.retryAt ?? now()) - now()),
+      rateLimitCooldown: ({ context }) => Math.max(0, context.retryAt! - now()),
     },
     actions: {
       clearSession: assign({
@@ -161,43 +187,36 @@ export function createSignInMachine(now: Now = Date.now) {
         signingOutReason: null,
       }),
       clearExpiryReason: assign({ expiryReason: null }),
-      startSession: assign(({ context, event }) => {
-        const { userId, sentAt, idleTimeoutMs } = outputOf<AuthenticateOutput>(event);
+      startSession: assign(({ context }, output: AuthenticateOutput) => {
         const sessionIdleMs = Math.min(
           context.idleTimeoutMs ?? Number.POSITIVE_INFINITY,
-          idleTimeoutMs > 0 ? idleTimeoutMs : DEFAULT_SESSION_IDLE_MS,
+          output.idleTimeoutMs > 0 ? output.idleTimeoutMs : DEFAULT_SESSION_IDLE_MS,
         );
         return {
-          userId,
-          method: 'password' as SignInMethod,
+          userId: output.userId,
+          method: 'password' as const,
+          secondFactor: output.secondFactor,
           sessionIdleMs,
-          idleDeadline: sentAt + sessionIdleMs,
-          lastRefreshAt: sentAt,
+          idleDeadline: output.sentAt + sessionIdleMs,
+          lastRefreshAt: output.sentAt,
           lastError: null,
         };
       }),
-      holdSecondFactor: assign(({ event }) => ({
-        secondFactor: outputOf<AuthenticateOutput>(event).secondFactor,
-      })),
-      completeSession: assign(({ context, event }, params: { method: SecondFactorMethod }) => {
-        const { sentAt } = outputOf<SessionTouchOutput>(event);
-        const idle = context.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-        return {
-          method: params.method as SignInMethod,
+      completeSession: assign(
+        ({ context }, params: { method: SecondFactorMethod; sentAt: number }) => ({
+          method: params.method,
           secondFactor: null,
-          idleDeadline: sentAt + idle,
-          lastRefreshAt: sentAt,
+          idleDeadline: params.sentAt + context.sessionIdleMs!,
+          lastRefreshAt: params.sentAt,
           lastError: null,
-        };
-      }),
+        }),
+      ),
       markRefreshSent: assign({ lastRefreshAt: () => now() }),
-      extendSession: assign(({ context, event }) => ({
-        idleDeadline:
-          outputOf<SessionTouchOutput>(event).sentAt +
-          (context.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS),
+      extendSession: assign(({ context }, params: SessionTouchOutput) => ({
+        idleDeadline: params.sentAt + context.sessionIdleMs!,
       })),
-      startCooldown: assign(({ context, event }) => {
-        const retryAfterMs = (errorOf(event) as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      startCooldown: assign(({ context }, params: { error: unknown }) => {
+        const { retryAfterMs } = Object(params.error) as { retryAfterMs?: unknown };
         const wait =
           typeof retryAfterMs === 'number' && retryAfterMs >= 0
             ? retryAfterMs
@@ -210,77 +229,67 @@ export function createSignInMachine(now: Now = Date.now) {
       setExpiryReason: assign((_, params: { reason: SessionExpiryReason }) => ({
         expiryReason: params.reason,
       })),
-      recordFailure: assign(({ event }) => ({ lastError: failureInfo(errorOf(event)) })),
-      applyRestoredSession: assign(({ context }) => {
-        const restore = context.restore;
-        if (restore?.state !== 'signedIn') return {};
-        const { userId, method, sessionIdleMs, idleDeadline, lastRefreshAt } = restore;
-        return { userId, method, sessionIdleMs, idleDeadline, lastRefreshAt, restore: null };
-      }),
-      applyRestoredIdleSession: assign({
-        signingOutReason: 'idle' as SigningOutReason,
-        restore: null,
-      }),
-      applyRestoredPending: assign(({ context }) => {
-        const restore = context.restore;
-        if (restore?.state !== 'awaitingSecondFactor') return {};
-        const { userId, sessionIdleMs, idleDeadline, secondFactor } = restore;
-        return { userId, sessionIdleMs, idleDeadline, secondFactor, restore: null };
-      }),
-      applyRestoredExpiry: assign(({ context }) => ({
-        expiryReason: context.restore?.state === 'expired' ? context.restore.reason : 'server',
-        restore: null,
+      recordFailure: assign((_, params: { error: unknown }) => ({
+        lastError: failureInfo(params.error),
       })),
+      // What was stored, back in context: a session's facts, or why it expired.
+      restore: assign(({ context }) => {
+        const { state, ...stored } = context.restore!;
+        return 'reason' in stored
+          ? { expiryReason: stored.reason, restore: null }
+          : { ...stored, restore: null };
+      }),
+      // A refused sign-in or second factor: kept (code and message only) and told to the app.
+      reportFailure: enqueueActions(
+        ({ enqueue }, params: { error: unknown; method?: SecondFactorMethod }) => {
+          const { error, method } = params;
+          const failure = signInFailureKind(error);
+          enqueue.assign({ lastError: failureInfo(error) });
+          enqueue.emit(
+            method
+              ? { type: 'secondFactorFailed', method, error, failure }
+              : { type: 'signInFailed', error, failure },
+          );
+        },
+      ),
       emitSignedIn: emit(({ context }) => ({
         type: 'signedIn' as const,
-        userId: context.userId ?? '',
-        method: context.method ?? 'password',
-        idleTimeoutMs: context.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
-      })),
-      emitSignInFailed: emit(({ event }) => ({
-        type: 'signInFailed' as const,
-        error: errorOf(event),
-        failure: signInFailureKind(errorOf(event)),
+        userId: context.userId!,
+        method: context.method!,
+        idleTimeoutMs: context.sessionIdleMs!,
       })),
       emitSecondFactorRequired: emit(({ context }) => ({
         type: 'secondFactorRequired' as const,
-        userId: context.userId ?? '',
-        methods: context.secondFactor?.methods ?? [],
-      })),
-      emitSecondFactorFailed: emit(({ event }, params: { method: SecondFactorMethod }) => ({
-        type: 'secondFactorFailed' as const,
-        method: params.method,
-        error: errorOf(event),
-        failure: signInFailureKind(errorOf(event)),
+        userId: context.userId!,
+        methods: context.secondFactor!.methods,
       })),
       emitSessionRefreshed: emit(({ context }) => ({
         type: 'sessionRefreshed' as const,
-        idleDeadline: context.idleDeadline ?? now(),
+        idleDeadline: context.idleDeadline!,
       })),
-      emitRefreshFailed: emit(({ event }) => ({
+      emitRefreshFailed: emit((_, params: { error: unknown }) => ({
         type: 'refreshFailed' as const,
-        error: errorOf(event),
+        error: params.error,
       })),
       emitSessionExpired: emit(({ context }) => ({
         type: 'sessionExpired' as const,
-        reason: context.expiryReason ?? 'server',
+        reason: context.expiryReason!,
       })),
       emitSignedOut: emit(({ context }) => ({
         type: 'signedOut' as const,
         reason: context.signingOutReason === 'dispose' ? ('dispose' as const) : ('user' as const),
       })),
-      refuse: emit(({ context, event }, params: { code: SignInRefusalCode }) => ({
+      refuse: emit(({ context }, params: { request: SignInRequest; code: SignInRefusalCode }) => ({
         type: 'requestRefused' as const,
-        request: event.type as SignInRequest,
-        code: params.code,
+        ...params,
         ...(params.code === 'RATE_LIMITED' && {
-          retryAfterMs: Math.max(0, (context.retryAt ?? now()) - now()),
+          retryAfterMs: Math.max(0, context.retryAt! - now()),
         }),
       })),
     },
   }).createMachine({
     id: 'signIn',
-    initial: 'signedOut',
+    initial: 'restoring',
     context: ({ input }) => ({
       refreshIntervalMs: input.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS,
       idleTimeoutMs: input.idleTimeoutMs ?? null,
@@ -297,106 +306,101 @@ export function createSignInMachine(now: Now = Date.now) {
       lastError: null,
       restore: input.restore ?? null,
     }),
-    // Requests no state below takes are refused with a reason, never dropped in silence.
+    // Refusals live here, at the root, from the one table above: a state that takes a request
+    // takes it first.
     on: {
-      signIn: { actions: { type: 'refuse', params: { code: 'BUSY' } } },
-      completeWithAssertion: {
-        actions: { type: 'refuse', params: { code: 'NOT_AWAITING_SECOND_FACTOR' } },
-      },
-      completeWithRecoveryCode: {
-        actions: { type: 'refuse', params: { code: 'NOT_AWAITING_SECOND_FACTOR' } },
-      },
+      signIn: refusalsOf('signIn'),
+      completeWithAssertion: refusalsOf('completeWithAssertion'),
+      completeWithRecoveryCode: refusalsOf('completeWithRecoveryCode'),
     },
     states: {
+      // Where a sign-in starts: from a persisted snapshot, or signed out.
+      restoring: {
+        always: [
+          {
+            guard: { type: 'isRestoring', params: { state: 'signedIn', live: true } },
+            target: 'signedIn',
+            actions: 'restore',
+          },
+          {
+            // Idle by the clock, but the app's timeout may be shorter than DSM's: terminate.
+            guard: { type: 'isRestoring', params: { state: 'signedIn' } },
+            target: 'signingOut',
+            actions: ['restore', signOutFor('idle')],
+          },
+          {
+            guard: { type: 'isRestoring', params: { state: 'awaitingSecondFactor' } },
+            target: 'awaitingSecondFactor',
+            actions: 'restore',
+          },
+          {
+            guard: { type: 'isRestoring', params: { state: 'expired' } },
+            target: 'expired',
+            actions: 'restore',
+          },
+          { target: 'signedOut' },
+        ],
+      },
+
       signedOut: {
         entry: 'clearSession',
-        always: [
-          { guard: 'isRestoringSignedIn', target: 'signedIn', actions: 'applyRestoredSession' },
-          {
-            guard: 'isRestoringIdleSession',
-            target: 'signingOut',
-            actions: 'applyRestoredIdleSession',
-          },
-          {
-            guard: 'isRestoringAwaitingSecondFactor',
-            target: 'awaitingSecondFactor',
-            actions: 'applyRestoredPending',
-          },
-          { guard: 'isRestoringExpired', target: 'expired', actions: 'applyRestoredExpiry' },
-        ],
         on: { signIn: { target: 'authenticating', actions: 'clearExpiryReason' } },
       },
 
       authenticating: {
+        tags: 'busy',
         invoke: {
           id: 'authenticate',
           src: 'authenticate',
           input: ({ event }) => {
-            const { email, password } = event as Extract<SignInEvent, { type: 'signIn' }>;
-            return { email, password };
+            assertEvent(event, 'signIn');
+            return { email: event.email, password: event.password };
           },
           onDone: [
             {
-              guard: 'needsSecondFactor',
+              guard: { type: 'needsSecondFactor', params: ({ event }) => event.output },
               target: 'awaitingSecondFactor',
-              actions: ['startSession', 'holdSecondFactor', 'emitSecondFactorRequired'],
+              actions: [
+                { type: 'startSession', params: ({ event }) => event.output },
+                'emitSecondFactorRequired',
+              ],
             },
-            { target: 'signedIn', actions: ['startSession', 'emitSignedIn'] },
+            {
+              target: 'signedIn',
+              actions: [
+                { type: 'startSession', params: ({ event }) => event.output },
+                'emitSignedIn',
+              ],
+            },
           ],
           onError: [
             {
-              guard: 'isRateLimitedFailure',
+              guard: withFailure('isRateLimited'),
               target: 'rateLimited',
-              actions: ['recordFailure', 'startCooldown', 'emitSignInFailed'],
+              actions: [withFailure('startCooldown'), withFailure('reportFailure')],
             },
-            { target: 'signedOut', actions: ['recordFailure', 'emitSignInFailed'] },
+            { target: 'signedOut', actions: withFailure('reportFailure') },
           ],
         },
         on: {
           // Leaving aborts the request; a session DSM may have opened idles out by itself.
-          signOut: {
-            target: 'signedOut',
-            actions: [{ type: 'setSigningOutReason', params: { reason: 'user' } }, 'emitSignedOut'],
-          },
-          dispose: {
-            target: 'signedOut',
-            actions: [
-              { type: 'setSigningOutReason', params: { reason: 'dispose' } },
-              'emitSignedOut',
-            ],
-          },
+          signOut: { target: 'signedOut', actions: [signOutFor('user'), 'emitSignedOut'] },
+          dispose: { target: 'signedOut', actions: [signOutFor('dispose'), 'emitSignedOut'] },
         },
       },
 
       rateLimited: {
         after: { rateLimitCooldown: 'signedOut' },
-        on: {
-          signIn: [
-            // The timer may be late; the clock is not.
-            { guard: 'isRateLimitOver', target: 'authenticating' },
-            { actions: { type: 'refuse', params: { code: 'RATE_LIMITED' } } },
-          ],
-        },
+        // The timer may be late; the clock is not.
+        on: { signIn: { guard: 'isRateLimitOver', target: 'authenticating' } },
       },
 
       awaitingSecondFactor: {
         initial: 'ready',
         on: {
-          signIn: { actions: { type: 'refuse', params: { code: 'ALREADY_SIGNED_IN' } } },
-          completeWithAssertion: { actions: { type: 'refuse', params: { code: 'BUSY' } } },
-          completeWithRecoveryCode: { actions: { type: 'refuse', params: { code: 'BUSY' } } },
-          signOut: {
-            target: 'signingOut',
-            actions: { type: 'setSigningOutReason', params: { reason: 'user' } },
-          },
-          dispose: {
-            target: 'signingOut',
-            actions: { type: 'setSigningOutReason', params: { reason: 'dispose' } },
-          },
-          sessionRejected: {
-            target: 'expired',
-            actions: { type: 'setExpiryReason', params: { reason: 'server' } },
-          },
+          signOut: { target: 'signingOut', actions: signOutFor('user') },
+          dispose: { target: 'signingOut', actions: signOutFor('dispose') },
+          sessionRejected: { target: 'expired', actions: expireFor('server') },
         },
         states: {
           ready: {
@@ -406,31 +410,43 @@ export function createSignInMachine(now: Now = Date.now) {
             },
           },
           verifyingAssertion: {
+            tags: 'busy',
             invoke: {
               id: 'completeFido2Auth',
               src: 'completeFido2Auth',
-              input: ({ event }) => ({
-                assertion: (event as Extract<SignInEvent, { type: 'completeWithAssertion' }>)
-                  .assertion,
-              }),
+              input: ({ event }) => {
+                assertEvent(event, 'completeWithAssertion');
+                return { assertion: event.assertion };
+              },
               onDone: {
                 target: '#signIn.signedIn',
-                actions: [{ type: 'completeSession', params: { method: 'fido2' } }, 'emitSignedIn'],
+                actions: [
+                  {
+                    type: 'completeSession',
+                    params: (args) => ({ method: 'fido2' as const, ...sentAt(args) }),
+                  },
+                  'emitSignedIn',
+                ],
               },
               onError: secondFactorFailed('fido2'),
             },
           },
           verifyingRecoveryCode: {
+            tags: 'busy',
             invoke: {
               id: 'recoveryCodeAuth',
               src: 'recoveryCodeAuth',
-              input: ({ event }) => ({
-                code: (event as Extract<SignInEvent, { type: 'completeWithRecoveryCode' }>).code,
-              }),
+              input: ({ event }) => {
+                assertEvent(event, 'completeWithRecoveryCode');
+                return { code: event.code };
+              },
               onDone: {
                 target: '#signIn.signedIn',
                 actions: [
-                  { type: 'completeSession', params: { method: 'recoveryCode' } },
+                  {
+                    type: 'completeSession',
+                    params: (args) => ({ method: 'recoveryCode' as const, ...sentAt(args) }),
+                  },
                   'emitSignedIn',
                 ],
               },
@@ -440,14 +456,11 @@ export function createSignInMachine(now: Now = Date.now) {
           rateLimited: {
             after: { rateLimitCooldown: 'ready' },
             on: {
-              completeWithAssertion: [
-                { guard: 'isRateLimitOver', target: 'verifyingAssertion' },
-                { actions: { type: 'refuse', params: { code: 'RATE_LIMITED' } } },
-              ],
-              completeWithRecoveryCode: [
-                { guard: 'isRateLimitOver', target: 'verifyingRecoveryCode' },
-                { actions: { type: 'refuse', params: { code: 'RATE_LIMITED' } } },
-              ],
+              completeWithAssertion: { guard: 'isRateLimitOver', target: 'verifyingAssertion' },
+              completeWithRecoveryCode: {
+                guard: 'isRateLimitOver',
+                target: 'verifyingRecoveryCode',
+              },
             },
           },
         },
@@ -456,35 +469,20 @@ export function createSignInMachine(now: Now = Date.now) {
       signedIn: {
         initial: 'idle',
         on: {
-          signIn: { actions: { type: 'refuse', params: { code: 'ALREADY_SIGNED_IN' } } },
-          signOut: {
-            target: 'signingOut',
-            actions: { type: 'setSigningOutReason', params: { reason: 'user' } },
-          },
-          dispose: {
-            target: 'signingOut',
-            actions: { type: 'setSigningOutReason', params: { reason: 'dispose' } },
-          },
-          sessionRejected: {
-            target: 'expired',
-            actions: { type: 'setExpiryReason', params: { reason: 'server' } },
-          },
+          signOut: { target: 'signingOut', actions: signOutFor('user') },
+          dispose: { target: 'signingOut', actions: signOutFor('dispose') },
+          sessionRejected: { target: 'expired', actions: expireFor('server') },
         },
         states: {
           // No activity since the last Refresh: only the idle timer is pending.
           idle: {
-            after: {
-              idleTimeout: {
-                target: '#signIn.signingOut',
-                actions: { type: 'setSigningOutReason', params: { reason: 'idle' } },
-              },
-            },
+            after: { idleTimeout: { target: '#signIn.signingOut', actions: signOutFor('idle') } },
             on: {
               activity: [
                 {
                   guard: 'isPastIdleDeadline',
                   target: '#signIn.signingOut',
-                  actions: { type: 'setSigningOutReason', params: { reason: 'idle' } },
+                  actions: signOutFor('idle'),
                 },
                 { guard: 'isRefreshDue', target: 'refreshing' },
                 { target: 'active' },
@@ -498,7 +496,7 @@ export function createSignInMachine(now: Now = Date.now) {
                 {
                   guard: 'isPastIdleDeadline',
                   target: '#signIn.signingOut',
-                  actions: { type: 'setSigningOutReason', params: { reason: 'idle' } },
+                  actions: signOutFor('idle'),
                 },
                 { target: 'refreshing' },
               ],
@@ -507,7 +505,7 @@ export function createSignInMachine(now: Now = Date.now) {
               activity: {
                 guard: 'isPastIdleDeadline',
                 target: '#signIn.signingOut',
-                actions: { type: 'setSigningOutReason', params: { reason: 'idle' } },
+                actions: signOutFor('idle'),
               },
             },
           },
@@ -516,18 +514,21 @@ export function createSignInMachine(now: Now = Date.now) {
             invoke: {
               id: 'refresh',
               src: 'refresh',
-              onDone: { target: 'idle', actions: ['extendSession', 'emitSessionRefreshed'] },
+              onDone: {
+                target: 'idle',
+                actions: [{ type: 'extendSession', params: sentAt }, 'emitSessionRefreshed'],
+              },
               onError: [
                 {
-                  guard: 'isSessionExpiredFailure',
+                  guard: withFailure('isSessionExpired'),
                   target: '#signIn.expired',
-                  actions: [
-                    'recordFailure',
-                    { type: 'setExpiryReason', params: { reason: 'server' } },
-                  ],
+                  actions: [withFailure('recordFailure'), expireFor('server')],
                 },
                 // A network failure: try again at the next interval, the deadline still holds.
-                { target: 'active', actions: ['recordFailure', 'emitRefreshFailed'] },
+                {
+                  target: 'active',
+                  actions: [withFailure('recordFailure'), withFailure('emitRefreshFailed')],
+                },
               ],
             },
           },
@@ -535,25 +536,22 @@ export function createSignInMachine(now: Now = Date.now) {
       },
 
       signingOut: {
+        tags: 'busy',
         // Best effort either way: DSM ends an idle session by itself.
         invoke: {
           id: 'terminate',
           src: 'terminate',
           onDone: [
-            {
-              guard: 'isIdleSignOut',
-              target: 'expired',
-              actions: { type: 'setExpiryReason', params: { reason: 'idle' } },
-            },
+            { guard: 'isIdleSignOut', target: 'expired', actions: expireFor('idle') },
             { target: 'signedOut', actions: 'emitSignedOut' },
           ],
           onError: [
             {
               guard: 'isIdleSignOut',
               target: 'expired',
-              actions: ['recordFailure', { type: 'setExpiryReason', params: { reason: 'idle' } }],
+              actions: [withFailure('recordFailure'), expireFor('idle')],
             },
-            { target: 'signedOut', actions: ['recordFailure', 'emitSignedOut'] },
+            { target: 'signedOut', actions: [withFailure('recordFailure'), 'emitSignedOut'] },
           ],
         },
       },
@@ -567,6 +565,6 @@ export function createSignInMachine(now: Now = Date.now) {
 }
 
 /** The sign-in statechart on the system clock. */
-export const signInMachine = createSignInMachine();
+export const signInMachine = /* @__PURE__ */ createSignInMachine();
 
 export type SignInMachine = typeof signInMachine;

@@ -4,13 +4,13 @@ import type {
   AuthenticateOutput,
   CompleteFido2AuthInput,
   RecoveryCodeAuthInput,
-  SecondFactorChallenge,
   SecondFactorMethod,
   SessionTouchOutput,
 } from '../../machines/signIn.types.js';
+import type { DsmError } from '../client/errors/DsmError.js';
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { Secret } from '../client/secret.js';
-import type { AuthResult, DsmClient } from '../client/types.js';
+import type { DsmClient } from '../client/types.js';
 import type { Clock } from '../workflow/clock.js';
 import { OperationInterruptedError, SessionExpiredError } from '../workflow/errors.js';
 import { toMachineFailure } from '../workflow/outcome.js';
@@ -30,117 +30,95 @@ export interface SignInDependencies {
 }
 
 /**
- * DSM's answers to a session call, in the words of the sign-in (a 429 stays the client's). Like
- * the workflow's actors, only the library's own errors go on (as the failure or its cause) to
- * the machine, its events and the inspector: any other is replaced (`toMachineFailure`).
+ * The one reading of a failed sign-in request, in the library's own errors: only those go on
+ * (as the failure or its cause) to the machine, its events, the inspector and the caller
+ * (`toMachineFailure`). A 401 refuses the credentials on Authenticate and ends the session
+ * anywhere else; a 400 refuses a second factor; a 429 stays the client's.
  */
-function sessionFailure(error: unknown): unknown {
-  const failure = toMachineFailure(error);
-  if (failure.code === 'UNAUTHORIZED') return new SessionExpiredError({ cause: failure });
+function signInFailure(error: unknown, request: 'authenticate' | 'session' | SecondFactorMethod) {
+  const failure: DsmError = toMachineFailure(error);
+  if (failure.code === 'UNAUTHORIZED') {
+    return request === 'authenticate'
+      ? new SignInFailedError({ cause: failure })
+      : new SessionExpiredError({ cause: failure });
+  }
+  if (failure.code === 'BAD_REQUEST' && (request === 'fido2' || request === 'recoveryCode')) {
+    return new SecondFactorFailedError(request, { cause: failure });
+  }
   return failure;
 }
 
-function secondFactorFailure(error: unknown, method: SecondFactorMethod): unknown {
-  const failure = toMachineFailure(error);
-  if (failure.code === 'BAD_REQUEST')
-    return new SecondFactorFailedError(method, { cause: failure });
-  return sessionFailure(failure);
-}
-
-function challengeOf(auth: AuthResult): SecondFactorChallenge | null {
-  if (!auth.secondFactor) return null;
-  // DSM lists FIDO2 in `allowed_mfa_methods`; a recovery code can always stand in for it.
-  const fido2 = auth.secondFactor.fido2AssertionOptions !== undefined;
-  return { methods: fido2 ? ['fido2', 'recoveryCode'] : ['recoveryCode'] };
-}
-
 /**
- * The promise actors that make `signInMachine` real. Each takes the abort signal XState gives
- * it, so leaving a state aborts its request. Created once and shared; each finds its
- * controller's client and clock through its actor system.
+ * The promise actors that make `signInMachine` real, for one controller (`.provide()` them).
+ * Each takes the abort signal XState gives it, so leaving a state aborts its request.
  */
-export function createSignInActors(dependenciesOf: (system: object) => SignInDependencies) {
+export function createSignInActors(deps: SignInDependencies) {
+  /** A request on the open session: resolves with when it was sent (the idle time counts from it). */
+  const touch = <I>(
+    request: 'session' | SecondFactorMethod,
+    send: (session: DsmClient, input: I, signal: AbortSignal) => Promise<unknown>,
+  ) =>
+    fromPromise<SessionTouchOutput, I>(async ({ input, signal }) => {
+      const sentAt = deps.clock.now();
+      try {
+        await send(deps.session(), input, signal);
+      } catch (error) {
+        throw signInFailure(error, request);
+      }
+      return { sentAt };
+    });
+
   const authenticate = fromPromise<AuthenticateOutput, AuthenticateInput>(
-    async ({ input, signal, system }) => {
-      const deps = dependenciesOf(system);
+    async ({ input, signal }) => {
       const password = input.password as Secret<string>;
       const sentAt = deps.clock.now();
-      let auth: AuthResult;
-      try {
-        auth = await deps.anonymous.authenticate({ email: input.email, password }, { signal });
-      } catch (error) {
-        const failure = toMachineFailure(error);
-        if (failure.code === 'UNAUTHORIZED') throw new SignInFailedError({ cause: failure });
-        throw failure;
-      } finally {
-        password.clear();
-      }
+      const auth = await deps.anonymous
+        .authenticate({ email: input.email, password }, { signal })
+        .catch((error: unknown) => {
+          throw signInFailure(error, 'authenticate');
+        })
+        .finally(() => password.clear());
       if (signal.aborted) {
         // Signed out while DSM answered: end the session nobody will use.
-        void deps.anonymous
+        deps.anonymous
           .withToken(auth.accessToken)
           .terminate()
           .catch(() => {});
         throw new OperationInterruptedError('sign-in');
       }
-      deps.openSession(auth.accessToken, auth.secondFactor?.fido2AssertionOptions ?? null);
+      const fido2Options = auth.secondFactor?.fido2AssertionOptions ?? null;
+      deps.openSession(auth.accessToken, fido2Options);
       return {
         userId: auth.entityId,
         sentAt,
         idleTimeoutMs: auth.expiresIn * 1000,
-        secondFactor: challengeOf(auth),
+        // DSM lists FIDO2 in `allowed_mfa_methods`; a recovery code can always stand in for it.
+        secondFactor: auth.secondFactor
+          ? { methods: fido2Options ? ['fido2', 'recoveryCode'] : ['recoveryCode'] }
+          : null,
       };
     },
   );
 
-  const completeFido2Auth = fromPromise<SessionTouchOutput, CompleteFido2AuthInput>(
-    async ({ input, signal, system }) => {
-      const deps = dependenciesOf(system);
-      const sentAt = deps.clock.now();
-      try {
-        await deps.session().completeFido2Auth(input.assertion as Fido2AssertionResult, { signal });
-      } catch (error) {
-        throw secondFactorFailure(error, 'fido2');
-      }
-      return { sentAt };
-    },
-  );
-
-  const recoveryCodeAuth = fromPromise<SessionTouchOutput, RecoveryCodeAuthInput>(
-    async ({ input, signal, system }) => {
-      const deps = dependenciesOf(system);
-      const code = input.code as Secret<string>;
-      const sentAt = deps.clock.now();
-      try {
-        await deps.session().recoveryCodeAuth({ recoveryCode: code }, { signal });
-      } catch (error) {
-        throw secondFactorFailure(error, 'recoveryCode');
-      } finally {
-        code.clear();
-      }
-      return { sentAt };
-    },
-  );
-
-  const refresh = fromPromise<SessionTouchOutput, void>(async ({ signal, system }) => {
-    const deps = dependenciesOf(system);
-    const sentAt = deps.clock.now();
-    try {
-      await deps.session().refresh({ signal });
-    } catch (error) {
-      throw sessionFailure(error);
-    }
-    return { sentAt };
-  });
-
-  const terminate = fromPromise<void, void>(async ({ signal, system }) => {
-    await dependenciesOf(system)
-      .session()
-      .terminate({ signal })
-      .catch((error: unknown) => {
-        throw toMachineFailure(error);
-      });
-  });
-
-  return { authenticate, completeFido2Auth, recoveryCodeAuth, refresh, terminate };
+  return {
+    authenticate,
+    completeFido2Auth: touch<CompleteFido2AuthInput>('fido2', (session, input, signal) =>
+      session.completeFido2Auth(input.assertion as Fido2AssertionResult, { signal }),
+    ),
+    recoveryCodeAuth: touch<RecoveryCodeAuthInput>('recoveryCode', (session, input, signal) => {
+      const recoveryCode = input.code as Secret<string>;
+      return session
+        .recoveryCodeAuth({ recoveryCode }, { signal })
+        .finally(() => recoveryCode.clear());
+    }),
+    refresh: touch<void>('session', (session, _, signal) => session.refresh({ signal })),
+    terminate: fromPromise<void, void>(async ({ signal }) => {
+      await deps
+        .session()
+        .terminate({ signal })
+        .catch((error: unknown) => {
+          throw toMachineFailure(error);
+        });
+    }),
+  };
 }

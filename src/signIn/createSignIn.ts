@@ -1,14 +1,26 @@
-import { createActor } from 'xstate';
 import { createSignInMachine } from '../../machines/signIn.js';
-import type { SignInEmitted, SignInStateName } from '../../machines/signIn.types.js';
+import type {
+  SignInEmitted,
+  SignInEvent,
+  SignInRefusalCode,
+  SignInStateName,
+} from '../../machines/signIn.types.js';
 import { createDsmClient } from '../client/createDsmClient.js';
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { Secret, SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
-import { type Clock, systemClock, withLongTimers } from '../workflow/clock.js';
+import {
+  checkClock,
+  checkDurations,
+  checkSecret,
+  checkText,
+  createControllerActor,
+  invalid,
+  Waiters,
+} from '../controller/core.js';
+import type { Clock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
 import {
-  InvalidInputError,
   InvalidSnapshotError,
   OperationInterruptedError,
   SessionExpiredError,
@@ -17,21 +29,24 @@ import {
 } from '../workflow/errors.js';
 import { machinesPerClock } from '../workflow/machinesPerClock.js';
 import { subscribeToView, topStateName, waitForSnapshot } from '../workflow/snapshots.js';
-import { createSignInActors, type SignInDependencies } from './actors.js';
-import { NotAwaitingSecondFactorError, rateLimitedUntilRetry } from './errors.js';
+import { createSignInActors } from './actors.js';
+import {
+  AlreadySignedInError,
+  NotAwaitingSecondFactorError,
+  rateLimitedUntilRetry,
+} from './errors.js';
 import { TwoFactorConfigHandoff } from './handoff.js';
-import { checkEmail, checkPositiveMs, checkSecret, type SignInCredentials } from './inputs.js';
 import {
   type PersistedSignIn,
   signInRestoreFromOptions,
   toPersistedSignIn,
 } from './persistence.js';
-import { sendRequest } from './settle.js';
 import type {
   AssertionProvider,
   SecondFactorOffer,
   SignedInResult,
   SignInActor,
+  SignInCredentials,
   SignInEventOf,
   SignInEventType,
   SignInOptions,
@@ -40,37 +55,30 @@ import type {
   SignInView,
 } from './types.js';
 
-type Snapshot = SignInSnapshot;
+// One machine per clock; each controller provides its own actors (`.provide()`).
+const machineFor = machinesPerClock((now) => createSignInMachine(now));
 
-// As for the configuration workflow: one provided machine per clock, actors shared, each
-// controller's dependencies found through its actor system.
-const dependencies = new WeakMap<object, SignInDependencies>();
-const actors = createSignInActors((system) => {
-  const found = dependencies.get(system);
-  if (!found) throw new Error('This actor system has no sign-in controller attached.');
-  return found;
-});
-const machineFor = machinesPerClock((now) => createSignInMachine(now).provide({ actors }));
-
-export function signInStateOf(snapshot: Snapshot): SignInStateName {
+export function signInStateOf(snapshot: SignInSnapshot): SignInStateName {
   return topStateName<SignInStateName>(snapshot.value);
 }
 
+/** The state a request runs in. */
+type RunsIn = Parameters<SignInSnapshot['matches']>[0];
+
 const SESSIONLESS: readonly SignInStateName[] = ['signedOut', 'rateLimited', 'expired'];
 
-function isBusy(snapshot: Snapshot): boolean {
-  return (
-    snapshot.matches('authenticating') ||
-    snapshot.matches('signingOut') ||
-    snapshot.matches({ awaitingSecondFactor: 'verifyingAssertion' }) ||
-    snapshot.matches({ awaitingSecondFactor: 'verifyingRecoveryCode' })
-  );
-}
+/** The errors of the chart's refusals (RATE_LIMITED: the client's, with the wait left). */
+const REFUSAL_ERRORS: Record<Exclude<SignInRefusalCode, 'RATE_LIMITED'>, new () => Error> = {
+  BUSY: WorkflowBusyError,
+  ALREADY_SIGNED_IN: AlreadySignedInError,
+  NOT_AWAITING_SECOND_FACTOR: NotAwaitingSecondFactorError,
+};
 
 /**
  * DSM sign-in as an XState actor of `signInMachine` behind a promise API: password, then the
  * second factor DSM asks for, a keep-alive while the app is active, the idle timeout, sign-out.
- * The bearer token lives here, never in the machine, its snapshots or its events.
+ * The bearer token lives here, never in the machine, its snapshots or its events. Outcomes
+ * travel on one channel: the chart's events say which request ended and how.
  */
 export class SignIn {
   readonly actor: SignInActor;
@@ -87,16 +95,19 @@ export class SignIn {
   /** The session whose end the attached workflows were last told of. */
   #endAnnounced: object | null = null;
   #disposing: Promise<void> | null = null;
+  readonly #waiters = new Waiters();
+  #requests = 0;
+  /** The request being sent (a refusal answers it) and the one in flight (its outcome does). */
+  #sending: string | null = null;
+  #inFlight: string | null = null;
 
   constructor(options: SignInOptions) {
     if (!options || typeof options !== 'object' || !(options.client || options.baseUrl)) {
-      throw new InvalidInputError('createSignIn needs { baseUrl } or { client }.');
+      invalid('createSignIn needs { baseUrl } or { client }.');
     }
-    checkPositiveMs('refreshIntervalMs', options.refreshIntervalMs);
-    checkPositiveMs('idleTimeoutMs', options.idleTimeoutMs);
-    checkPositiveMs('rateLimitFallbackMs', options.rateLimitFallbackMs, true);
+    checkDurations(options, { refreshIntervalMs: 1, idleTimeoutMs: 1, rateLimitFallbackMs: 0 });
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = checkClock(options.clock);
     this.#anonymous =
       options.client ?? createDsmClient({ ...options.clientOptions, baseUrl: options.baseUrl });
     const restore = signInRestoreFromOptions(options);
@@ -109,23 +120,7 @@ export class SignIn {
       this.#openSession(checkSecret(options.token, 'token'), options.fido2Options ?? null);
     }
 
-    this.actor = createActor(machineFor(this.#clock), {
-      input: {
-        ...(options.refreshIntervalMs !== undefined && {
-          refreshIntervalMs: options.refreshIntervalMs,
-        }),
-        ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
-        ...(options.rateLimitFallbackMs !== undefined && {
-          rateLimitFallbackMs: options.rateLimitFallbackMs,
-        }),
-        restore,
-      },
-      // Every delay is clamped to setTimeout's ceiling and re-armed: a huge `expires_in` or
-      // Retry-After waits, never fires at once.
-      clock: withLongTimers(this.#clock),
-      ...(options.inspect !== undefined && { inspect: options.inspect }),
-    });
-    dependencies.set(this.actor.system, {
+    const actors = createSignInActors({
       anonymous: this.#anonymous,
       clock: this.#clock,
       session: () => {
@@ -134,11 +129,19 @@ export class SignIn {
       },
       openSession: (token, fido2Options) => this.#openSession(token, fido2Options),
     });
+    const { refreshIntervalMs, idleTimeoutMs, rateLimitFallbackMs, inspect } = options;
+    // An option left out stays undefined here, and the machine takes its default.
+    this.actor = createControllerActor(machineFor(this.#clock).provide({ actors }), {
+      input: { refreshIntervalMs, idleTimeoutMs, rateLimitFallbackMs, restore },
+      clock: this.#clock,
+      inspect,
+    });
     this.#handoff = new TwoFactorConfigHandoff({
       client: () => this.client,
       userId: () => this.userId,
       sessionRejected: () => this.actor.send({ type: 'sessionRejected' }),
     });
+    this.actor.on('*', (event) => this.#answer(event));
     // The session bounds every unlock on it: once it ends (sign-out, the idle timeout, a 401),
     // every attached workflow is told, and the token goes.
     this.actor.subscribe({
@@ -153,7 +156,6 @@ export class SignIn {
       },
       error: () => {},
     });
-    this.actor.on('signedIn', () => this.#handoff.resumeAll());
     this.actor.start();
   }
 
@@ -164,9 +166,7 @@ export class SignIn {
 
   /** DSM's `entity_id` of the user signed in or waiting for the second factor; otherwise null. */
   get userId(): string | null {
-    const state = this.state;
-    if (state !== 'signedIn' && state !== 'awaitingSecondFactor') return null;
-    return this.actor.getSnapshot().context.userId;
+    return this.#hasSession() ? this.actor.getSnapshot().context.userId : null;
   }
 
   /** A DSM client carrying the signed-in session; null unless signed in. */
@@ -179,16 +179,13 @@ export class SignIn {
    * server-side session; pass it back with the snapshot). Null without a session.
    */
   get token(): Secret<string> | null {
-    const state = this.state;
-    if (state !== 'signedIn' && state !== 'awaitingSecondFactor') return null;
-    return this.#session?.token ?? null;
+    return this.#hasSession() ? (this.#session?.token ?? null) : null;
   }
 
   /** DSM's challenge while a sign-in waits for its second factor; otherwise null. */
   get secondFactor(): SecondFactorOffer | null {
-    if (this.state !== 'awaitingSecondFactor') return null;
     const offer = this.actor.getSnapshot().context.secondFactor;
-    if (!offer) return null;
+    if (this.state !== 'awaitingSecondFactor' || !offer) return null;
     const fido2Options = this.#session?.fido2Options ?? null;
     return {
       fido2Options,
@@ -207,7 +204,7 @@ export class SignIn {
     return {
       state: signInStateOf(snapshot),
       userId: this.userId,
-      busy: isBusy(snapshot),
+      busy: snapshot.hasTag('busy'),
       secondFactor: this.secondFactor,
     };
   }
@@ -217,31 +214,18 @@ export class SignIn {
    * `awaitingSecondFactor` with DSM's challenge when the user has a security key.
    */
   signIn(credentials: SignInCredentials): Promise<SignInResult> {
-    let email: string;
-    let password: Secret<string>;
-    try {
-      this.#assertAlive();
-      email = checkEmail(credentials?.email);
-      password = checkSecret(credentials?.password, 'password');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return sendRequest<SignInResult>(
-      this.actor,
-      { type: 'signIn', email, password },
-      (snapshot) => snapshot.matches('authenticating'),
-      'sign-in',
-      (snapshot) => {
-        if (snapshot.matches('awaitingSecondFactor')) {
-          return {
-            state: 'awaitingSecondFactor',
-            userId: this.userId ?? '',
-            ...this.secondFactor!,
-          };
-        }
-        return this.#signedInResult(snapshot);
-      },
-    ).finally(() => password.clear());
+    return this.#checked(
+      () => ({
+        email: checkText(credentials?.email, 'The email', 256),
+        password: checkSecret(credentials?.password, 'password'),
+      }),
+      ({ email, password }) =>
+        this.#request<SignInResult>(
+          { type: 'signIn', email, password },
+          'sign-in',
+          'authenticating',
+        ).finally(() => password.clear()),
+    );
   }
 
   /**
@@ -257,43 +241,29 @@ export class SignIn {
     if (typeof proof === 'function') {
       this.#assertReadyForSecondFactor();
       const options = this.secondFactor?.fido2Options;
-      if (!options) {
-        throw new InvalidInputError(
-          'DSM offered no FIDO2 challenge for this sign-in; use a recovery code.',
-        );
-      }
+      if (!options)
+        invalid('DSM offered no FIDO2 challenge for this sign-in; use a recovery code.');
       assertion = await proof(options);
     }
     if (typeof assertion !== 'object' || assertion === null) {
-      throw new InvalidInputError(
-        'completeWithSecurityKey needs an assertion, or a function that returns one.',
-      );
+      invalid('completeWithSecurityKey needs an assertion, or a function that returns one.');
     }
-    return sendRequest<SignedInResult>(
-      this.actor,
-      { type: 'completeWithAssertion', assertion },
-      (snapshot) => snapshot.matches({ awaitingSecondFactor: 'verifyingAssertion' }),
-      'security key check',
-      (snapshot) => this.#signedInResult(snapshot),
-    );
+    return this.#request({ type: 'completeWithAssertion', assertion }, 'security key check', {
+      awaitingSecondFactor: 'verifyingAssertion',
+    });
   }
 
   /** Completes a pending sign-in with a recovery code (each works once). */
   completeWithRecoveryCode(code: SecretInput): Promise<SignedInResult> {
-    let secret: Secret<string>;
-    try {
-      this.#assertAlive();
-      secret = checkSecret(code, 'recovery code');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return sendRequest<SignedInResult>(
-      this.actor,
-      { type: 'completeWithRecoveryCode', code: secret },
-      (snapshot) => snapshot.matches({ awaitingSecondFactor: 'verifyingRecoveryCode' }),
-      'recovery code check',
-      (snapshot) => this.#signedInResult(snapshot),
-    ).finally(() => secret.clear());
+    return this.#checked(
+      () => checkSecret(code, 'recovery code'),
+      (secret) =>
+        this.#request<SignedInResult>(
+          { type: 'completeWithRecoveryCode', code: secret },
+          'recovery code check',
+          { awaitingSecondFactor: 'verifyingRecoveryCode' },
+        ).finally(() => secret.clear()),
+    );
   }
 
   /** Signs out (Terminate), or abandons a sign-in in flight. Resolves once signed out. */
@@ -310,8 +280,7 @@ export class SignIn {
    * sends Refresh at most every `refreshIntervalMs`, which keeps the DSM session alive.
    */
   activity(): void {
-    if (this.#disposing) return;
-    this.actor.send({ type: 'activity' });
+    if (!this.#disposing) this.actor.send({ type: 'activity' });
   }
 
   /** Calls `listener` with the current view now and after every change. */
@@ -369,25 +338,96 @@ export class SignIn {
    * Terminate first (waiting at most `disposeTimeoutMs`). Later calls reject `DISPOSED`.
    */
   dispose(options: { signOut?: boolean } = {}): Promise<void> {
-    if (this.#disposing) return this.#disposing;
-    this.#disposing = (async () => {
-      const state = this.state;
-      if (options.signOut && !SESSIONLESS.includes(state) && state !== 'signingOut') {
-        this.actor.send({ type: 'dispose' });
-      }
+    this.#disposing ??= (async () => {
       if (options.signOut && !SESSIONLESS.includes(this.state)) {
+        if (this.state !== 'signingOut') this.actor.send({ type: 'dispose' });
         await this.#waitUntilSessionless(this.#options.disposeTimeoutMs ?? 10_000).catch(() => {});
       }
       this.#handoff.detachAll();
       this.actor.stop();
-      dependencies.delete(this.actor.system);
       this.#session = null;
+      this.#waiters.rejectAll(() => new WorkflowDisposedError('sign-in'));
     })();
     return this.#disposing;
   }
 
   #openSession(token: Secret<string>, fido2Options: Fido2RequestOptions | null): void {
     this.#session = { token, client: this.#anonymous.withToken(token), fido2Options };
+  }
+
+  #hasSession(): boolean {
+    const state = this.state;
+    return state === 'signedIn' || state === 'awaitingSecondFactor';
+  }
+
+  /** Runs the input checks, then `run` at once: a bad argument rejects, never throws. */
+  #checked<T, R>(check: () => T, run: (input: T) => Promise<R>): Promise<R> {
+    let input: T;
+    try {
+      this.#assertAlive();
+      input = check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return run(input);
+  }
+
+  /**
+   * Sends a request and waits for its outcome, which the chart's events settle (`#answer`):
+   * a refusal while it is sent, or the end of the request it starts in state `runsIn`.
+   */
+  #request<T>(event: SignInEvent, kind: string, runsIn: RunsIn): Promise<T> {
+    const id = String(++this.#requests);
+    const before = this.actor.getSnapshot();
+    this.#sending = id;
+    const outcome = this.#waiters.wait<T>(id, kind, () => this.actor.send(event));
+    this.#sending = null;
+    const after = this.actor.getSnapshot();
+    // Not refused, so it runs: unless the actor only queued it (a call from inside one of its
+    // listeners), and then no answer would come for it.
+    if (after !== before && after.matches(runsIn)) this.#inFlight = id;
+    else this.#waiters.settle(id, new WorkflowBusyError());
+    return outcome;
+  }
+
+  /** Settles the waiting caller from an event of the chart. */
+  #answer(event: SignInEmitted): void {
+    if (event.type === 'signedIn') this.#handoff.resumeAll();
+    if (event.type === 'requestRefused') {
+      const { code, request, retryAfterMs } = event;
+      const error =
+        code === 'RATE_LIMITED'
+          ? rateLimitedUntilRetry(request, retryAfterMs)
+          : new REFUSAL_ERRORS[code]();
+      this.#waiters.settle(this.#sending, error);
+      return;
+    }
+    const waiter = this.#waiters.get(this.#inFlight);
+    const outcome = waiter && this.#outcomeOf(event, waiter.kind);
+    if (!outcome) return;
+    this.#waiters.settle(this.#inFlight, outcome.error, outcome.value);
+    this.#inFlight = null;
+  }
+
+  /** How an event of the chart ends the request in flight, if it does. */
+  #outcomeOf(event: SignInEmitted, kind: string): { error?: unknown; value?: SignInResult } | null {
+    switch (event.type) {
+      case 'signedIn':
+        return { value: { state: 'signedIn', userId: event.userId, method: event.method } };
+      case 'secondFactorRequired':
+        return {
+          value: { state: 'awaitingSecondFactor', userId: event.userId, ...this.secondFactor! },
+        };
+      case 'signInFailed':
+      case 'secondFactorFailed':
+        return { error: event.error };
+      case 'sessionExpired':
+        return { error: new SessionExpiredError() };
+      case 'signedOut':
+        return { error: new OperationInterruptedError(kind) };
+      default:
+        return null;
+    }
   }
 
   /** Resolves when no session is left (signed out or expired); see `waitForSnapshot`. */
@@ -397,7 +437,7 @@ export class SignIn {
       (snapshot) => SESSIONLESS.includes(signInStateOf(snapshot)),
       {
         clock: this.#clock,
-        ...(timeoutMs !== undefined && { timeoutMs }),
+        timeoutMs,
         stopped: () => new WorkflowDisposedError('sign-in'),
         timedOut: () => new OperationInterruptedError('sign-out'),
       },
@@ -411,22 +451,11 @@ export class SignIn {
   /** Refuses before the user touches the key, rather than after. */
   #assertReadyForSecondFactor(): void {
     const snapshot = this.actor.getSnapshot();
+    if (snapshot.matches({ awaitingSecondFactor: 'ready' })) return;
     if (!snapshot.matches('awaitingSecondFactor')) throw new NotAwaitingSecondFactorError();
-    if (!snapshot.matches({ awaitingSecondFactor: 'ready' })) {
-      const { retryAt } = snapshot.context;
-      if (snapshot.matches({ awaitingSecondFactor: 'rateLimited' }) && retryAt !== null) {
-        const left = retryAt - this.#clock.now();
-        if (left > 0) throw rateLimitedUntilRetry('completeWithAssertion', left);
-        return;
-      }
-      throw new WorkflowBusyError();
-    }
-  }
-
-  #signedInResult(snapshot: Snapshot): SignedInResult | undefined {
-    if (!snapshot.matches('signedIn')) return undefined;
-    const { userId, method } = snapshot.context;
-    return { state: 'signedIn', userId: userId ?? '', method: method ?? 'password' };
+    if (!snapshot.matches({ awaitingSecondFactor: 'rateLimited' })) throw new WorkflowBusyError();
+    const left = snapshot.context.retryAt! - this.#clock.now();
+    if (left > 0) throw rateLimitedUntilRetry('completeWithAssertion', left);
   }
 }
 

@@ -25,7 +25,6 @@ export {
   SignInSessionExpiredError,
 } from './errors.js';
 export { type HandoffSource, TwoFactorConfigHandoff } from './handoff.js';
-export type { SignInCredentials } from './inputs.js';
 export {
   fromPersistedSignIn,
   type PersistedSignIn,
@@ -38,6 +37,7 @@ export type {
   SecondFactorOffer,
   SignedInResult,
   SignInActor,
+  SignInCredentials,
   SignInEventOf,
   SignInEventType,
   SignInOptions,

@@ -58,6 +58,12 @@ export type SignInOptions = SignInCommonOptions &
     | { client: DsmClient; baseUrl?: never; clientOptions?: never }
   );
 
+/** What the credentials of `signIn()` look like. */
+export interface SignInCredentials {
+  email: string;
+  password: SecretInput;
+}
+
 /** DSM's challenge for a pending sign-in, in the client's types. */
 export interface SecondFactorOffer {
   /** DSM's FIDO2 assertion request (for `navigator.credentials.get()` or an authenticator). */
