@@ -4,7 +4,6 @@ import {
   emit,
   enqueueActions,
   fromPromise,
-  type PromiseActorLogic,
   type StateValue,
   setup,
   stateIn,
@@ -81,10 +80,11 @@ const refusalsOf = (request: SignInRequest) =>
     },
   }));
 
-/** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
-const notProvided = fromPromise<never, never>(() =>
-  Promise.reject(new Error('This actor is not provided: createSignIn() provides it.')),
-);
+/** A placeholder for an actor: the machine file runs alone (Stately editor, tests). */
+const notProvided = <O, I>() =>
+  fromPromise<O, I>(() =>
+    Promise.reject(new Error('This actor is not provided: createSignIn() provides it.')),
+  );
 
 /** A guard or an action that takes an actor's failure as its params (and `extra`). */
 const withFailure = <T extends string, E extends object>(type: T, extra?: E) => ({
@@ -96,6 +96,21 @@ const signOutFor = (reason: SigningOutReason) =>
 const expireFor = (reason: SessionExpiryReason) =>
   ({ type: 'setExpiryReason', params: { reason } }) as const;
 const sentAt = ({ event }: { event: { output: SessionTouchOutput } }) => event.output;
+const startSession = {
+  type: 'startSession' as const,
+  params: ({ event }: { event: { output: AuthenticateOutput } }) => event.output,
+};
+/** A second factor DSM accepted: the session is complete from when it was sent. */
+const completeWith = (method: SecondFactorMethod) => ({
+  type: 'completeSession' as const,
+  params: (args: { event: { output: SessionTouchOutput } }) => ({ method, ...sentAt(args) }),
+});
+/** How a session ends: a sign-out (the user's, or dispose), or DSM's 401 elsewhere. */
+const sessionEnds = {
+  signOut: { target: '#signIn.signingOut', actions: signOutFor('user') },
+  dispose: { target: '#signIn.signingOut', actions: signOutFor('dispose') },
+  sessionRejected: { target: '#signIn.expired', actions: expireFor('server') },
+} as const;
 
 /**
  * Where a refused second factor leads, the same for a key and a recovery code: an expired
@@ -116,6 +131,18 @@ const secondFactorFailed = (method: SecondFactorMethod) =>
     { target: 'ready', actions: withFailure('reportFailure', { method }) },
   ] as const;
 
+/** The context of no session (signed out, expired). */
+const NO_SESSION = {
+  userId: null,
+  method: null,
+  secondFactor: null,
+  sessionIdleMs: null,
+  idleDeadline: null,
+  lastRefreshAt: null,
+  retryAt: null,
+  signingOutReason: null,
+} as const;
+
 /** Keep-alive: at most every `refreshIntervalMs`, and at least twice per idle window. */
 const refreshIntervalOf = (context: SignInContext) =>
   Math.min(context.refreshIntervalMs, Math.floor(context.sessionIdleMs! / 2));
@@ -134,20 +161,11 @@ export function createSignInMachine(now: Now = Date.now) {
       emitted: SignInEmitted;
     },
     actors: {
-      authenticate: notProvided as unknown as PromiseActorLogic<
-        AuthenticateOutput,
-        AuthenticateInput
-      >,
-      completeFido2Auth: notProvided as unknown as PromiseActorLogic<
-        SessionTouchOutput,
-        CompleteFido2AuthInput
-      >,
-      recoveryCodeAuth: notProvided as unknown as PromiseActorLogic<
-        SessionTouchOutput,
-        RecoveryCodeAuthInput
-      >,
-      refresh: notProvided as unknown as PromiseActorLogic<SessionTouchOutput, void>,
-      terminate: notProvided as unknown as PromiseActorLogic<void, void>,
+      authenticate: notProvided<AuthenticateOutput, AuthenticateInput>(),
+      completeFido2Auth: notProvided<SessionTouchOutput, CompleteFido2AuthInput>(),
+      recoveryCodeAuth: notProvided<SessionTouchOutput, RecoveryCodeAuthInput>(),
+      refresh: notProvided<SessionTouchOutput, void>(),
+      terminate: notProvided<void, void>(),
     },
     guards: {
       needsSecondFactor: (_, output: AuthenticateOutput) => output.secondFactor !== null,
@@ -176,16 +194,7 @@ export function createSignInMachine(now: Now = Date.now) {
       rateLimitCooldown: ({ context }) => Math.max(0, context.retryAt! - now()),
     },
     actions: {
-      clearSession: assign({
-        userId: null,
-        method: null,
-        secondFactor: null,
-        sessionIdleMs: null,
-        idleDeadline: null,
-        lastRefreshAt: null,
-        retryAt: null,
-        signingOutReason: null,
-      }),
+      clearSession: assign(NO_SESSION),
       clearExpiryReason: assign({ expiryReason: null }),
       startSession: assign(({ context }, output: AuthenticateOutput) => {
         const sessionIdleMs = Math.min(
@@ -294,14 +303,7 @@ export function createSignInMachine(now: Now = Date.now) {
       refreshIntervalMs: input.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS,
       idleTimeoutMs: input.idleTimeoutMs ?? null,
       rateLimitFallbackMs: input.rateLimitFallbackMs ?? DEFAULT_RATE_LIMIT_FALLBACK_MS,
-      userId: null,
-      method: null,
-      secondFactor: null,
-      sessionIdleMs: null,
-      idleDeadline: null,
-      lastRefreshAt: null,
-      retryAt: null,
-      signingOutReason: null,
+      ...NO_SESSION,
       expiryReason: null,
       lastError: null,
       restore: input.restore ?? null,
@@ -360,17 +362,11 @@ export function createSignInMachine(now: Now = Date.now) {
             {
               guard: { type: 'needsSecondFactor', params: ({ event }) => event.output },
               target: 'awaitingSecondFactor',
-              actions: [
-                { type: 'startSession', params: ({ event }) => event.output },
-                'emitSecondFactorRequired',
-              ],
+              actions: [startSession, 'emitSecondFactorRequired'],
             },
             {
               target: 'signedIn',
-              actions: [
-                { type: 'startSession', params: ({ event }) => event.output },
-                'emitSignedIn',
-              ],
+              actions: [startSession, 'emitSignedIn'],
             },
           ],
           onError: [
@@ -397,11 +393,7 @@ export function createSignInMachine(now: Now = Date.now) {
 
       awaitingSecondFactor: {
         initial: 'ready',
-        on: {
-          signOut: { target: 'signingOut', actions: signOutFor('user') },
-          dispose: { target: 'signingOut', actions: signOutFor('dispose') },
-          sessionRejected: { target: 'expired', actions: expireFor('server') },
-        },
+        on: sessionEnds,
         states: {
           ready: {
             on: {
@@ -420,13 +412,7 @@ export function createSignInMachine(now: Now = Date.now) {
               },
               onDone: {
                 target: '#signIn.signedIn',
-                actions: [
-                  {
-                    type: 'completeSession',
-                    params: (args) => ({ method: 'fido2' as const, ...sentAt(args) }),
-                  },
-                  'emitSignedIn',
-                ],
+                actions: [completeWith('fido2'), 'emitSignedIn'],
               },
               onError: secondFactorFailed('fido2'),
             },
@@ -442,13 +428,7 @@ export function createSignInMachine(now: Now = Date.now) {
               },
               onDone: {
                 target: '#signIn.signedIn',
-                actions: [
-                  {
-                    type: 'completeSession',
-                    params: (args) => ({ method: 'recoveryCode' as const, ...sentAt(args) }),
-                  },
-                  'emitSignedIn',
-                ],
+                actions: [completeWith('recoveryCode'), 'emitSignedIn'],
               },
               onError: secondFactorFailed('recoveryCode'),
             },
@@ -468,11 +448,7 @@ export function createSignInMachine(now: Now = Date.now) {
 
       signedIn: {
         initial: 'idle',
-        on: {
-          signOut: { target: 'signingOut', actions: signOutFor('user') },
-          dispose: { target: 'signingOut', actions: signOutFor('dispose') },
-          sessionRejected: { target: 'expired', actions: expireFor('server') },
-        },
+        on: sessionEnds,
         states: {
           // No activity since the last Refresh: only the idle timer is pending.
           idle: {

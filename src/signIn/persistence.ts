@@ -96,50 +96,27 @@ export function toPersistedSignIn(
   );
 }
 
+/** What is kept of each state: a request in flight is stored as where it started from. */
 function unsignedSnapshot(
   state: SignInStateName,
   context: SignInContext,
   now: number,
 ): PersistedSignIn {
-  const empty: PersistedSignIn = {
+  const signedIn = state === 'signedIn';
+  const session = signedIn || state === 'awaitingSecondFactor';
+  return {
     format: SIGN_IN_SNAPSHOT_FORMAT,
     version: SIGN_IN_SNAPSHOT_VERSION,
-    state: 'signedOut',
-    userId: null,
-    method: null,
-    sessionIdleMs: null,
-    idleDeadline: null,
-    lastRefreshAt: null,
-    secondFactor: null,
-    expiryReason: null,
+    state: session || state === 'expired' ? state : 'signedOut',
+    userId: session ? context.userId : null,
+    method: signedIn ? context.method : null,
+    sessionIdleMs: session ? context.sessionIdleMs : null,
+    idleDeadline: session ? context.idleDeadline : null,
+    lastRefreshAt: signedIn ? context.lastRefreshAt : null,
+    secondFactor: session && !signedIn ? context.secondFactor : null,
+    expiryReason: state === 'expired' ? context.expiryReason : null,
     savedAt: now,
   };
-  const session = {
-    userId: context.userId,
-    sessionIdleMs: context.sessionIdleMs,
-    idleDeadline: context.idleDeadline,
-  };
-  switch (state) {
-    case 'signedIn':
-      return {
-        ...empty,
-        ...session,
-        state,
-        method: context.method,
-        lastRefreshAt: context.lastRefreshAt,
-      };
-    case 'awaitingSecondFactor':
-      return {
-        ...empty,
-        ...session,
-        state,
-        secondFactor: context.secondFactor as PersistedSignIn['secondFactor'],
-      };
-    case 'expired':
-      return { ...empty, state, expiryReason: context.expiryReason };
-    default:
-      return empty;
-  }
 }
 
 function parse(value: unknown, keys: SnapshotKeyRing): PersistedSignIn {
