@@ -30,7 +30,7 @@ import { operationIdOf } from '../../src/emulator/operations.js';
 import { generateRecoveryCodes } from '../../src/emulator/recoveryCodes.js';
 import type { DeviceRecord } from '../../src/emulator/state.js';
 import { createSignIn, type SignIn } from '../../src/signIn/index.js';
-import { registerKeyAndCodes } from '../signIn/signInHarness.js';
+import { startSignInTestbed } from '../../src/testing/signIn.js';
 import { propertyRuns } from '../support/propertyRuns.js';
 
 const numRuns = propertyRuns(100);
@@ -433,15 +433,11 @@ async function runScenario(steps: Step[]): Promise<void> {
 describe('sign-in controller against the emulator, under random actions, time and faults', () => {
   beforeAll(async () => {
     // A security key registered once; each run's user gets a copy of its device record.
-    const emulator = createEmulatorApp();
-    const signIn = createSignIn({
-      baseUrl: 'http://127.0.0.1',
-      clientOptions: { fetch: emulator.fetch, retry: false },
-    });
-    const { authenticator } = await registerKeyAndCodes(signIn);
-    await signIn.dispose();
-    const device = emulator.state.userByEmail(DEMO_USER.email)!.devices[0]!;
+    const testbed = await startSignInTestbed({ transport: 'in-process' });
+    const { authenticator } = await testbed.addSecurityKey();
+    const device = testbed.emulator.state.userByEmail(testbed.email)!.devices[0]!;
     template = { device, authenticator };
+    await testbed.close();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterAll(() => vi.useRealTimers());

@@ -9,20 +9,14 @@ import {
   SignInInvalidInputError,
   SignInRateLimitedError,
 } from '../../src/signIn/index.js';
+import { type SignInTestbed, startSignInTestbed } from '../../src/testing/signIn.js';
 import { useFakeClock } from '../support/workflowHarness.js';
-import {
-  EMAIL,
-  PASSWORD,
-  registerKeyAndCodes,
-  type SignInHarness,
-  startSignInHarness,
-} from './signInHarness.js';
 
-let h: SignInHarness;
+let h: SignInTestbed;
 
 beforeEach(async () => {
   useFakeClock();
-  h = await startSignInHarness();
+  h = await startSignInTestbed();
 });
 
 afterEach(async () => {
@@ -32,18 +26,18 @@ afterEach(async () => {
 
 describe('createSignIn against the emulator', () => {
   it('signs in a user without devices in one step and hands out the session client', async () => {
-    const result = await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const result = await h.signIn.signIn({ email: h.email, password: h.password });
     expect(result).toEqual({ state: 'signedIn', userId: expect.any(String), method: 'password' });
     expect(h.signIn.state).toBe('signedIn');
     expect(h.signIn.userId).toBe(result.userId);
     expect(h.signIn.token).toBeInstanceOf(Secret);
     const user = await h.signIn.client!.getUser(result.userId);
-    expect(user.user_email).toBe(EMAIL);
+    expect(user.user_email).toBe(h.email);
   });
 
   it('asks for the security key once one is registered, and signs in with it', async () => {
-    const { authenticator } = await registerKeyAndCodes(h.signIn);
-    const result = await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const { authenticator } = await h.addSecurityKey();
+    const result = await h.signIn.signIn({ email: h.email, password: h.password });
     expect(result).toMatchObject({
       state: 'awaitingSecondFactor',
       allowedMethods: ['fido2', 'recoveryCode'],
@@ -61,14 +55,14 @@ describe('createSignIn against the emulator', () => {
   });
 
   it('accepts a recovery code once; the same code a second time is refused and the sign-in stays pending', async () => {
-    const { codes } = await registerKeyAndCodes(h.signIn);
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    const { codes } = await h.addSecurityKey();
+    await h.signIn.signIn({ email: h.email, password: h.password });
     await expect(h.signIn.completeWithRecoveryCode(codes[0]!)).resolves.toMatchObject({
       method: 'recoveryCode',
     });
     await h.signIn.signOut();
 
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    await h.signIn.signIn({ email: h.email, password: h.password });
     const error = await h.signIn.completeWithRecoveryCode(codes[0]!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecondFactorFailedError);
     expect(error).toMatchObject({ code: 'SECOND_FACTOR_FAILED', method: 'recoveryCode' });
@@ -79,8 +73,8 @@ describe('createSignIn against the emulator', () => {
   });
 
   it('refuses an assertion from a key DSM does not know, and stays pending', async () => {
-    await registerKeyAndCodes(h.signIn);
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    await h.addSecurityKey();
+    await h.signIn.signIn({ email: h.email, password: h.password });
     const { createSoftAuthenticator } = await import('../../src/emulator/index.js');
     const stranger = createSoftAuthenticator();
     await stranger.createCredential({
@@ -99,7 +93,7 @@ describe('createSignIn against the emulator', () => {
 
   it('rejects a wrong password with SIGN_IN_FAILED and stays signed out', async () => {
     const error = await h.signIn
-      .signIn({ email: EMAIL, password: 'not-the-password' })
+      .signIn({ email: h.email, password: 'not-the-password' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SignInFailedError);
     expect(h.signIn.state).toBe('signedOut');
@@ -109,11 +103,11 @@ describe('createSignIn against the emulator', () => {
   it('hits the rate limit, refuses further attempts without a request, then lets the user in', async () => {
     for (let i = 0; i < 5; i++) {
       await expect(
-        h.signIn.signIn({ email: EMAIL, password: `wrong-${i}` }),
+        h.signIn.signIn({ email: h.email, password: `wrong-${i}` }),
       ).rejects.toBeInstanceOf(SignInFailedError);
     }
     const limited = await h.signIn
-      .signIn({ email: EMAIL, password: 'wrong-again' })
+      .signIn({ email: h.email, password: 'wrong-again' })
       .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(SignInRateLimitedError);
     const retryAfterMs = (limited as SignInRateLimitedError).retryAfterMs ?? 0;
@@ -122,27 +116,27 @@ describe('createSignIn against the emulator', () => {
 
     const before = h.requestCount('Authenticate');
     const refused = await h.signIn
-      .signIn({ email: EMAIL, password: PASSWORD })
+      .signIn({ email: h.email, password: h.password })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SignInRateLimitedError);
     expect(h.requestCount('Authenticate')).toBe(before);
 
     await vi.advanceTimersByTimeAsync(retryAfterMs);
     expect(h.signIn.state).toBe('signedOut');
-    await expect(h.signIn.signIn({ email: EMAIL, password: PASSWORD })).resolves.toMatchObject({
+    await expect(h.signIn.signIn({ email: h.email, password: h.password })).resolves.toMatchObject({
       state: 'signedIn',
     });
   });
 
   it('waits rateLimitFallbackMs after a 429 without Retry-After', async () => {
-    const signIn = h.create({ rateLimitFallbackMs: 5_000 });
+    const signIn = h.createSignIn({ rateLimitFallbackMs: 5_000 });
     h.emulator.injectFault({ kind: 'status', status: 429, match: { operationId: 'Authenticate' } });
-    const limited = await signIn.signIn({ email: EMAIL, password: PASSWORD }).catch((e) => e);
+    const limited = await signIn.signIn({ email: h.email, password: h.password }).catch((e) => e);
     expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: undefined });
-    const refused = await signIn.signIn({ email: EMAIL, password: PASSWORD }).catch((e) => e);
+    const refused = await signIn.signIn({ email: h.email, password: h.password }).catch((e) => e);
     expect(refused).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 5_000 });
     await vi.advanceTimersByTimeAsync(5_000);
-    await expect(signIn.signIn({ email: EMAIL, password: PASSWORD })).resolves.toMatchObject({
+    await expect(signIn.signIn({ email: h.email, password: h.password })).resolves.toMatchObject({
       state: 'signedIn',
     });
   });
@@ -155,20 +149,20 @@ describe('createSignIn against the emulator', () => {
     await expect(h.signIn.completeWithSecurityKey(() => ({}) as never)).rejects.toBeInstanceOf(
       NotAwaitingSecondFactorError,
     );
-    await expect(h.signIn.signIn({ email: '', password: PASSWORD })).rejects.toBeInstanceOf(
+    await expect(h.signIn.signIn({ email: '', password: h.password })).rejects.toBeInstanceOf(
       SignInInvalidInputError,
     );
-    await expect(h.signIn.signIn({ email: EMAIL, password: '' })).rejects.toBeInstanceOf(
+    await expect(h.signIn.signIn({ email: h.email, password: '' })).rejects.toBeInstanceOf(
       SignInInvalidInputError,
     );
     expect(h.requestCount()).toBe(before);
 
-    const first = h.signIn.signIn({ email: EMAIL, password: PASSWORD });
-    await expect(h.signIn.signIn({ email: EMAIL, password: PASSWORD })).rejects.toBeInstanceOf(
+    const first = h.signIn.signIn({ email: h.email, password: h.password });
+    await expect(h.signIn.signIn({ email: h.email, password: h.password })).rejects.toBeInstanceOf(
       SignInBusyError,
     );
     await first;
-    await expect(h.signIn.signIn({ email: EMAIL, password: PASSWORD })).rejects.toBeInstanceOf(
+    await expect(h.signIn.signIn({ email: h.email, password: h.password })).rejects.toBeInstanceOf(
       AlreadySignedInError,
     );
     expect(h.requestCount('Authenticate')).toBe(1);
@@ -176,7 +170,9 @@ describe('createSignIn against the emulator', () => {
 
   it('abandons a sign-in in flight on signOut, rejecting it INTERRUPTED', async () => {
     h.emulator.injectFault({ kind: 'latency', ms: 1_000, match: { operationId: 'Authenticate' } });
-    const pending = h.signIn.signIn({ email: EMAIL, password: PASSWORD }).catch((e: unknown) => e);
+    const pending = h.signIn
+      .signIn({ email: h.email, password: h.password })
+      .catch((e: unknown) => e);
     expect(h.signIn.state).toBe('authenticating');
     await h.signIn.signOut();
     expect(await pending).toMatchObject({ code: 'INTERRUPTED' });

@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDsmClient } from '../../src/client/index.js';
+import {
+  nextSignInEvent,
+  type SignInTestbed,
+  startSignInTestbed,
+} from '../../src/testing/signIn.js';
 import { createTwoFactorConfig, SessionExpiredError } from '../../src/workflow/index.js';
 import { reach } from '../support/workflowHarness.js';
-import { EMAIL, next, PASSWORD, type SignInHarness, startSignInHarness } from './signInHarness.js';
 
-let h: SignInHarness;
+let h: SignInTestbed;
 
 afterEach(async () => {
   await h?.close();
@@ -12,32 +16,32 @@ afterEach(async () => {
 
 describe('handing the session to the configuration workflow', () => {
   it('creates the workflow for the signed-in user and session', async () => {
-    h = await startSignInHarness();
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    h = await startSignInTestbed();
+    await h.signIn.signIn({ email: h.email, password: h.password });
     const workflow = h.signIn.createTwoFactorConfig({ browserLifecycle: false });
     expect(workflow.userId).toBe(h.signIn.userId);
-    await workflow.unlock(PASSWORD);
+    await workflow.unlock(h.password);
     expect(h.emulator.lockState(h.signIn.token!.reveal()).unlocked).toBe(true);
     await workflow.dispose();
   });
 
   it('leaves the workflow sessionExpired by signing in again', async () => {
-    h = await startSignInHarness();
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    h = await startSignInTestbed();
+    await h.signIn.signIn({ email: h.email, password: h.password });
     const workflow = h.signIn.createTwoFactorConfig({ browserLifecycle: false });
     const oldToken = h.signIn.token!.reveal();
     h.emulator.expireSession(oldToken);
 
     // The workflow meets the 401; the sign-in hears of it and says expired.
-    const signInExpired = next(h.signIn, 'sessionExpired');
-    await expect(workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(SessionExpiredError);
+    const signInExpired = nextSignInEvent(h.signIn, 'sessionExpired');
+    await expect(workflow.unlock(h.password)).rejects.toBeInstanceOf(SessionExpiredError);
     expect(workflow.state).toBe('sessionExpired');
     expect(await signInExpired).toEqual({ type: 'sessionExpired', reason: 'server' });
     expect(h.signIn.state).toBe('expired');
 
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    await h.signIn.signIn({ email: h.email, password: h.password });
     expect(workflow.state).toBe('locked');
-    await workflow.unlock(PASSWORD);
+    await workflow.unlock(h.password);
     const newToken = h.signIn.token!.reveal();
     expect(newToken).not.toBe(oldToken);
     expect(h.emulator.lockState(newToken).unlocked).toBe(true);
@@ -45,9 +49,9 @@ describe('handing the session to the configuration workflow', () => {
   });
 
   it('attaches a workflow created elsewhere, but never hands it another user session', async () => {
-    h = await startSignInHarness();
+    h = await startSignInTestbed();
     const bob = h.emulator.addUser({ email: 'bob@example.com', password: 'bob-password-1' });
-    const stale = createDsmClient({ baseUrl: h.emulator.url, token: 'expired-token' });
+    const stale = createDsmClient({ baseUrl: h.baseUrl, token: 'expired-token' });
     const workflow = createTwoFactorConfig({
       client: stale,
       userId: bob.userId,
@@ -56,7 +60,7 @@ describe('handing the session to the configuration workflow', () => {
     const detach = h.signIn.attach(workflow);
     await expect(workflow.unlock('bob-password-1')).rejects.toBeInstanceOf(SessionExpiredError);
 
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    await h.signIn.signIn({ email: h.email, password: h.password });
     expect(workflow.state).toBe('sessionExpired'); // the demo user's session is not Bob's
     await h.signIn.signOut();
 
@@ -69,17 +73,17 @@ describe('handing the session to the configuration workflow', () => {
   });
 
   it('stops feeding a workflow once it is disposed or detached', async () => {
-    h = await startSignInHarness();
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    h = await startSignInTestbed();
+    await h.signIn.signIn({ email: h.email, password: h.password });
     const disposed = h.signIn.createTwoFactorConfig({ browserLifecycle: false });
     const detached = h.signIn.createTwoFactorConfig({ browserLifecycle: false });
     await disposed.dispose();
     h.signIn.attach(detached)();
     h.emulator.expireSession(h.signIn.token!.reveal());
-    await expect(detached.unlock(PASSWORD)).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(detached.unlock(h.password)).rejects.toBeInstanceOf(SessionExpiredError);
     expect(h.signIn.state).toBe('signedIn'); // a detached workflow's 401 is not ours to hear
     await h.signIn.signOut();
-    await h.signIn.signIn({ email: EMAIL, password: PASSWORD });
+    await h.signIn.signIn({ email: h.email, password: h.password });
     expect(detached.state).toBe('sessionExpired');
     await detached.dispose();
   });
