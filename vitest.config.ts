@@ -1,8 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The files that drive Chromium through Playwright. Playwright tracks its calls with an
+ * AsyncLocalStorage, which turns on Node's promise hooks for the rest of the process: every
+ * promise after it costs several times as much. These files run in a process of their own,
+ * so that the rest of the suite (the library is promise-heavy) never pays for it.
+ */
+const CHROMIUM_FILES = ['test/e2e/webPage.test.ts', 'test/react/hooks.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Two cores: one worker per core keeps the suite fast without thrashing.
@@ -22,5 +29,16 @@ export default defineConfig({
       // between runs: a rerun skips most of the 2-3 s of TypeScript transforms.
       fsModuleCache: true,
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...CHROMIUM_FILES],
+        },
+      },
+      { extends: true, test: { name: 'chromium', include: CHROMIUM_FILES, pool: 'forks' } },
+    ],
   },
 });
