@@ -25,8 +25,10 @@ export {
   machinePaths,
   sampleEventName,
 } from './machinePaths.js';
+export { ManualClock, type Settle } from './manualClock.js';
 export { workflowModelEvents } from './modelEvents.js';
 export { type ReplayTimers, replayMachinePath } from './replayMachinePath.js';
+export type { SentRequest } from './requestLog.js';
 export { createSecurityKeys } from './securityKeys.js';
 export { startWorkflowTestbed } from './startWorkflowTestbed.js';
 export { WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';

@@ -4,6 +4,7 @@
  */
 import { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
+import type { EmulatorApp } from '../emulator/app.js';
 import type { SoftAuthenticator } from '../emulator/softAuthenticator.js';
 
 export interface TestSession {
@@ -23,6 +24,18 @@ export async function signIn(
   const options = auth.secondFactor?.fido2AssertionOptions;
   if (options) await client.completeFido2Auth(await authenticator.getAssertion(options));
   return { client, token: auth.accessToken, userId: auth.entityId };
+}
+
+/** A session created in the emulator's state, with no request: sign-in is not under test. */
+export function directSession(
+  anonymous: DsmClient,
+  emulator: EmulatorApp,
+  email: string,
+): TestSession {
+  const user = emulator.state.userByEmail(email);
+  if (!user) throw new Error(`The emulator has no user ${email}.`);
+  const token = new Secret(emulator.state.createSession({ kind: 'user', user }).token);
+  return { client: anonymous.withToken(token), token, userId: user.userId };
 }
 
 /**

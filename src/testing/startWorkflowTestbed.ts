@@ -11,9 +11,9 @@ import {
   type EmulatorApp,
   startEmulator,
 } from '../emulator/index.js';
-import { countingFetch } from './inFlight.js';
+import { requestLog } from './requestLog.js';
 import { createSecurityKeys } from './securityKeys.js';
-import { registerKey, signIn } from './session.js';
+import { directSession, registerKey, signIn } from './session.js';
 import { TESTBED_RETRY, WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
 
 const KEY_NAME = 'testbed approval key';
@@ -36,14 +36,21 @@ export async function startWorkflowTestbed(
   const owner: { close?: () => Promise<void> } = shared ? {} : emulator;
   try {
     const baseUrl = 'url' in emulator ? String(emulator.url) : 'http://127.0.0.1';
-    const requests = countingFetch(
-      inProcess ? emulator.fetch : (input, init) => fetch(input, init),
-    );
-    const anonymous = createDsmClient({ baseUrl, fetch: requests.fetch, retry: TESTBED_RETRY });
+    const requests = requestLog(inProcess ? emulator.fetch : (input, init) => fetch(input, init));
+    const anonymous = createDsmClient({
+      baseUrl,
+      fetch: requests.fetch,
+      retry: TESTBED_RETRY,
+      ...options.client,
+    });
     const credentials = shared ? addTestbedUser(shared) : seededCredentials(options);
     // The user's keys: the approval key registered below, and another for every key a step adds.
     const authenticator = createSecurityKeys();
-    const session = await signIn(anonymous, authenticator, credentials);
+    const newSession =
+      options.session === 'direct'
+        ? async () => directSession(anonymous, emulator, credentials.email)
+        : () => signIn(anonymous, authenticator, credentials);
+    const session = await newSession();
     if (options.securityKey ?? true) {
       await registerKey(session, authenticator, KEY_NAME, credentials.password);
     }
@@ -54,6 +61,7 @@ export async function startWorkflowTestbed(
       requests,
       authenticator,
       session,
+      newSession,
       credentials,
       options,
     });

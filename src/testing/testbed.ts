@@ -5,18 +5,21 @@
  * builds one, `workflowTestParams` drives it along a model path.
  */
 import { setImmediate as realImmediate } from 'node:timers/promises';
+import { operationIdsSentWhile } from '../client/operations.js';
 import type { Secret } from '../client/secret.js';
-import type { DsmClient } from '../client/types.js';
+import type { DsmClient, DsmClientOptions } from '../client/types.js';
 import type { EmulatorApp } from '../emulator/app.js';
 import type { EmulatorOptions } from '../emulator/options.js';
 import type { SoftAuthenticator } from '../emulator/softAuthenticator.js';
+import type { Clock } from '../workflow/clock.js';
 import {
   createTwoFactorConfig,
   type TwoFactorConfig,
   type TwoFactorConfigOptions,
 } from '../workflow/createTwoFactorConfig.js';
+import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
 import { arrangeAnswer } from './arrangeAnswer.js';
-import type { CountingFetch } from './inFlight.js';
+import type { RequestLog, SentRequest } from './requestLog.js';
 import { signIn, type TestSession } from './session.js';
 import type { TimeControl } from './timeControl.js';
 
@@ -42,6 +45,14 @@ export interface WorkflowTestbedOptions {
    * leave it out to save a few requests when the path has none.
    */
   securityKey?: boolean;
+  /**
+   * How the user gets a session. `signIn` (default): through DSM's API, with the security key
+   * as second factor once registered. `direct`: created in the emulator's state with no
+   * request, cheaper when sign-in is not what you test (and immune to the faults you inject).
+   */
+  session?: 'signIn' | 'direct';
+  /** The workflow's client: its retries (default `TESTBED_RETRY`) and per-request timeout. */
+  client?: Pick<DsmClientOptions, 'retry' | 'timeoutMs'>;
   /** Options for `createTwoFactorConfig` (not `client` or `userId`). */
   workflow?: Partial<Omit<TwoFactorConfigOptions, 'client' | 'userId'>>;
 }
@@ -52,6 +63,10 @@ export const TESTBED_RETRY = { limit: 2, backoffMs: 100, maxBackoffMs: 1_000 };
 const SETTLE_LIMIT_MS = 10_000;
 /** Turns of the event loop given to an answer on its way through the client. */
 const IO_TURNS = 20;
+/** Sent only while unlocked, before the deadline, by an operation (DSM's operation table). */
+const CONFIG_OPERATIONS: ReadonlySet<string> = new Set(operationIdsSentWhile('unlocked'));
+/** Sent only while locked, by an approval. */
+const APPROVAL_OPERATIONS: ReadonlySet<string> = new Set(operationIdsSentWhile('locked'));
 /**
  * Real elapsed time for that limit, read before any test fakes `performance` (which a test
  * does to move the workflow's monotonic clock with its fake timers).
@@ -73,12 +88,21 @@ export class WorkflowTestbed {
   readonly wrongPassword = 'a wrong password typed by a model test';
   /** Every event the workflow emitted, oldest first. */
   readonly emitted: unknown[] = [];
+  /**
+   * Breaches of the product's invariants seen so far, checked as they happen: 1, the workflow
+   * says unlocked with time left while DSM (with the session alive) is locked, at every state
+   * change; 2, a config request leaves while no operation runs unlocked before the deadline
+   * (by both clocks), or an approval request while no approval runs locked. Empty when all is well.
+   */
+  readonly violations: string[] = [];
   readonly time: TimeControl;
-  #workflow: TwoFactorConfig;
+  #workflow!: TwoFactorConfig;
   #session: TestSession;
   readonly #anonymous: DsmClient;
-  readonly #requests: CountingFetch;
+  readonly #requests: RequestLog;
   readonly #owned: { close?: () => Promise<void> };
+  readonly #options: WorkflowTestbedOptions;
+  readonly #newSession: () => Promise<TestSession>;
   #warned = false;
   /** Clock jumps since the last unlock: timers armed before them are late by this much. */
   #sleptMs = 0;
@@ -88,9 +112,11 @@ export class WorkflowTestbed {
     /** What `close()` stops: the emulator, unless it is shared. */
     owner: { close?: () => Promise<void> };
     anonymous: DsmClient;
-    requests: CountingFetch;
+    requests: RequestLog;
     authenticator: SoftAuthenticator;
     session: TestSession;
+    /** A new session for the same user (`renewSession`). */
+    newSession: () => Promise<TestSession>;
     credentials: { email: string; password: string };
     options: WorkflowTestbedOptions;
   }) {
@@ -100,16 +126,29 @@ export class WorkflowTestbed {
     this.#requests = parts.requests;
     this.authenticator = parts.authenticator;
     this.#session = parts.session;
+    this.#newSession = parts.newSession;
     this.email = parts.credentials.email;
     this.password = parts.credentials.password;
     this.time = parts.options.time;
-    this.#workflow = createTwoFactorConfig({
+    this.#options = parts.options;
+    this.#start();
+    parts.requests.stateNow = (operationId) => this.#stateAtSend(operationId);
+  }
+
+  /** Creates the workflow (from `snapshot`, when given) on the current session, and watches it. */
+  #start(snapshot?: string): void {
+    const options = {
       browserLifecycle: false,
-      ...parts.options.workflow,
-      client: parts.session.client,
-      userId: parts.session.userId,
-    });
-    this.#workflow.actor.on('*', (event) => {
+      ...this.#options.workflow,
+      client: this.#session.client,
+      userId: this.#session.userId,
+    };
+    const workflow =
+      snapshot === undefined
+        ? createTwoFactorConfig(options)
+        : restoreTwoFactorConfig({ ...options, snapshot });
+    this.#workflow = workflow;
+    workflow.actor.on('*', (event) => {
       this.emitted.push(event);
       if (event.type === 'unlocked') {
         this.#warned = false;
@@ -117,6 +156,7 @@ export class WorkflowTestbed {
       }
       if (event.type === 'expiring') this.#warned = true;
     });
+    workflow.subscribe(() => this.#checkUnlockedAlone(workflow));
   }
 
   /** The controller under test: hand it to your UI. */
@@ -124,9 +164,75 @@ export class WorkflowTestbed {
     return this.#workflow;
   }
 
-  /** DSM operations the workflow's client has sent so far, oldest first (not the testbed's own). */
+  /** DSM operations the workflow's client has sent so far, oldest first. */
   get requestsSent(): readonly string[] {
+    return this.#requests.sent.map((request) => request.operationId);
+  }
+
+  /** The same requests with the workflow's state when each left, and whether it is answered. */
+  get requests(): readonly SentRequest[] {
     return this.#requests.sent;
+  }
+
+  /** Forgets the requests sent so far (a long run keeps its memory flat). */
+  forgetRequests(): void {
+    this.#requests.clear();
+  }
+
+  /**
+   * From now on the client's requests for `operationId` go to a loopback port where nothing
+   * listens: a real `ECONNREFUSED`, which an injected fault only imitates.
+   */
+  unreachable(operationId: string): Promise<void> {
+    return this.#requests.unreachable(operationId);
+  }
+
+  /**
+   * A back end between two requests: persists the workflow, stops it without a terminate, and
+   * restores a new one from the snapshot (`testbed.workflow` is then the new one).
+   */
+  restart(): TwoFactorConfig {
+    const stored = JSON.stringify(this.#workflow.persist());
+    this.#workflow.actor.stop();
+    this.#start(stored);
+    return this.#workflow;
+  }
+
+  /** What the workflow's state is as a request leaves, after checking invariant 2 for it. */
+  #stateAtSend(operationId: string): string {
+    const workflow = this.#workflow;
+    const snapshot = workflow.actor.getSnapshot();
+    if (CONFIG_OPERATIONS.has(operationId)) {
+      const { deadline, monoDeadline } = snapshot.context;
+      const { now, monotonic } = clockOf(this.#options.workflow?.clock);
+      const late =
+        deadline === null ||
+        now >= deadline ||
+        (monoDeadline !== null && monotonic >= monoDeadline);
+      if (!snapshot.matches({ unlocked: { operation: 'running' } }) || late) {
+        this.violations.push(
+          `invariant 2: ${operationId} sent while ${JSON.stringify(snapshot.value)}, ${deadline === null ? 'no deadline' : `${now - deadline} ms past the deadline`}`,
+        );
+      }
+    }
+    if (APPROVAL_OPERATIONS.has(operationId) && !snapshot.matches({ locked: 'approving' })) {
+      this.violations.push(
+        `invariant 2: ${operationId} sent while ${JSON.stringify(snapshot.value)}`,
+      );
+    }
+    return workflow.state;
+  }
+
+  #checkUnlockedAlone(workflow: TwoFactorConfig): void {
+    if (workflow !== this.#workflow || workflow.state !== 'unlocked') return;
+    if (workflow.remainingMs() <= 0) return;
+    const server = this.emulator.lockState(this.#session.token.reveal());
+    // An expired session cannot be seen until a request finds out; only a live one counts.
+    if (server.sessionAlive && !server.unlocked) {
+      this.violations.push(
+        `invariant 1: the workflow is unlocked (${workflow.remainingMs()} ms left) while DSM is locked`,
+      );
+    }
   }
 
   /** `expiring` was emitted since the last `unlocked`. */
@@ -160,17 +266,29 @@ export class WorkflowTestbed {
       emulator: this.emulator,
       token: () => this.#session.token.reveal(),
       password: this.password,
-      terminateAttempts: TESTBED_RETRY.limit + 1,
+      terminateAttempts: retryLimitOf(this.#options.client?.retry) + 1,
     });
   }
 
-  /** Signs in again and hands the workflow the new session (after `sessionExpired`). */
-  async renewSession(): Promise<void> {
-    this.#session = await signIn(this.#anonymous, this.authenticator, {
-      email: this.email,
-      password: this.password,
-    });
+  /**
+   * Starts a new session for the user (signing in again, or directly with `session:
+   * 'direct'`) and hands it to the workflow: after `sessionExpired`, or at any time, as an
+   * app does after signing in again. Returns the new session's client.
+   */
+  async renewSession(): Promise<DsmClient> {
+    this.#session = await this.#newSession();
     this.#workflow.resumeSession(this.#session.client);
+    return this.#session.client;
+  }
+
+  /** The current session's client (requests through it are logged like the workflow's). */
+  get client(): DsmClient {
+    return this.#session.client;
+  }
+
+  /** The user's id in DSM. */
+  get userId(): string {
+    return this.#session.userId;
   }
 
   /**
@@ -191,24 +309,59 @@ export class WorkflowTestbed {
     );
     const giveUpAt = realElapsed() + SETTLE_LIMIT_MS;
     while (realElapsed() < giveUpAt) {
-      await this.#requests.idle();
+      await this.#answered();
       // A macrotask: the answers' promise chains and the machine's reactions run.
       await realImmediate();
-      if (this.#requests.pending > 0) continue;
+      if (!this.#wireQuiet()) continue;
       // An answer read to the end may still be on its way through the client (parsing, its
       // checks, the machine's reaction): a few more turns of the event loop, which some Node
       // versions need, before deciding that only a timer can move the workflow on.
       for (let turn = 0; turn < IO_TURNS && this.#idleButBusy(); turn += 1) await realImmediate();
       const busy = this.#workflow.view.busy;
       if (done && !busy) return;
-      if (busy && this.#requests.pending === 0) await this.time.nextTimer();
+      if (busy && this.#wireQuiet()) await this.time.nextTimer();
     }
     throw new Error(`The workflow did not settle; it is still ${this.#workflow.state}.`);
   }
 
+  /**
+   * Waits until every request has its answer or is one DSM holds until time moves (a `hang`
+   * fault, a latency not yet over). Only the latter need turns of the event loop to tell.
+   */
+  async #answered(): Promise<void> {
+    if (!this.#holding()) {
+      await this.#requests.idle();
+      return;
+    }
+    while (!this.#wireQuiet()) await realImmediate();
+  }
+
+  /** Nothing in flight but what DSM holds on purpose until time moves. */
+  #wireQuiet(): boolean {
+    const pending = this.#requests.pending;
+    if (pending === 0) return true;
+    const held = this.emulator.requests.filter(
+      (record) =>
+        record.status === 0 &&
+        (record.fault === 'hang' ||
+          (record.latencyMs !== undefined && Date.now() < record.at + record.latencyMs)),
+    ).length;
+    return held >= pending;
+  }
+
+  /** DSM may hold a request until time moves: a `hang` or `latency` fault is armed or held. */
+  #holding(): boolean {
+    return (
+      this.emulator.faults.some(({ fault }) => fault.kind === 'hang' || fault.kind === 'latency') ||
+      this.emulator.requests.some(
+        (r) => r.status === 0 && (r.fault === 'hang' || r.latencyMs !== undefined),
+      )
+    );
+  }
+
   /** The workflow is busy with no request out: a timer, or an answer still being handled. */
   #idleButBusy(): boolean {
-    return this.#requests.pending === 0 && this.#workflow.view.busy;
+    return this.#wireQuiet() && this.#workflow.view.busy;
   }
 
   /** The clock jumps by `ms` and no timer runs: a laptop asleep. */
@@ -238,10 +391,31 @@ export class WorkflowTestbed {
     if (deadline !== null) await this.advanceTimersTo(deadline);
   }
 
+  /** Disposes of the workflow, letting its terminate finish (a fault on it runs its timeout). */
+  async dispose(): Promise<void> {
+    const disposed = this.#workflow.dispose();
+    await this.settle(disposed);
+    await disposed;
+  }
+
   /** Disposes of the workflow and stops the emulator (a shared one: clears its faults). */
   async close(): Promise<void> {
     await this.#workflow.dispose().catch(() => {});
     if (this.#owned.close) await this.#owned.close();
     else this.emulator.clearFaults();
   }
+}
+
+/** The time the workflow reads: its own `clock`, or the global one. */
+function clockOf(clock: Clock | undefined): { now: number; monotonic: number } {
+  if (!clock) return { now: Date.now(), monotonic: globalThis.performance.now() };
+  return { now: clock.now(), monotonic: clock.monotonic ? clock.monotonic() : clock.now() };
+}
+
+/** Attempts after the first that a client with these retry options makes. */
+function retryLimitOf(retry: DsmClientOptions['retry'] | undefined): number {
+  if (retry === undefined) return TESTBED_RETRY.limit;
+  if (retry === false) return 0;
+  if (typeof retry === 'number') return retry;
+  return retry.limit ?? 2;
 }

@@ -5,8 +5,7 @@
  */
 import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
 import { dsmOperations, type OperationId } from '../../src/client/operations.js';
-import { createSoftAuthenticator, DEMO_USER } from '../../src/emulator/index.js';
-import { PASSWORD, type Rig } from './rig.js';
+import type { WorkflowTestbed } from '../../src/testing/index.js';
 
 export type OperationRole = 'unlock' | 'refresh' | 'terminate' | 'config' | 'approval';
 
@@ -15,103 +14,99 @@ export interface OperationRow {
   role: OperationRole;
   /** Carries the password: a 401 is then a wrong password or an expired session (Refresh). */
   carriesPassword?: boolean;
-  /** Sets the scene (through the setup client) and returns the workflow call that sends it. */
-  prepare(rig: Rig): Promise<() => Promise<unknown>>;
+  /**
+   * Sets the scene (the testbed registers a security key for approval rows) and returns the
+   * workflow call that sends the operation.
+   */
+  prepare(testbed: WorkflowTestbed): Promise<() => Promise<unknown>>;
 }
 
-async function unlocked(rig: Rig): Promise<void> {
-  await rig.drive(rig.workflow.unlock(PASSWORD));
+async function unlocked(testbed: WorkflowTestbed): Promise<void> {
+  const unlocking = testbed.workflow.unlock(testbed.password);
+  await testbed.settle(unlocking);
+  await unlocking;
 }
 
-/** Registers a key through the setup client and seeds an approval request for the user. */
-async function approvalScene(rig: Rig, proof: 'fido2' | 'password') {
-  const authenticator = createSoftAuthenticator();
-  await rig.setupClient.config2faAuth({ password: PASSWORD });
-  const attestationResult = await authenticator.createCredential(
-    await rig.setupClient.mfaNewChallenge(),
-  );
-  await rig.setupClient.updateUser(rig.userId, {
-    add_mfa_devices: [{ name: 'key', attestationResult }],
-  });
-  await rig.setupClient.config2faTerminate();
-  const requestId = rig.emulator.createApprovalRequest({
-    reviewerEmail: DEMO_USER.email,
+/** Seeds an approval request for the user (who has a security key: the testbed's). */
+function approvalScene(testbed: WorkflowTestbed, proof: 'fido2' | 'password'): string {
+  return testbed.emulator.createApprovalRequest({
+    reviewerEmail: testbed.email,
     requires2fa: proof === 'fido2',
     requiresPassword: proof === 'password',
   });
-  return requestId;
 }
 
 export const OPERATIONS: readonly OperationRow[] = [
   {
     operationId: 'Config2faAuth',
     role: 'unlock',
-    prepare: async (rig) => () => rig.workflow.unlock(PASSWORD),
+    prepare: async (testbed) => () => testbed.workflow.unlock(testbed.password),
   },
   {
     operationId: 'Refresh',
     role: 'refresh',
     // Only a 401 on Config2faAuth makes the workflow ask Refresh.
-    prepare: async (rig) => () => rig.workflow.unlock('not the password'),
+    prepare: async (testbed) => () => testbed.workflow.unlock('not the password'),
   },
   {
     operationId: 'Config2faTerminate',
     role: 'terminate',
-    prepare: async (rig) => {
-      await unlocked(rig);
-      return () => rig.workflow.lock();
+    prepare: async (testbed) => {
+      await unlocked(testbed);
+      return () => testbed.workflow.lock();
     },
   },
   {
     operationId: 'MfaNewChallenge',
     role: 'config',
-    prepare: async (rig) => {
-      await unlocked(rig);
-      return () => rig.workflow.newDeviceChallenge();
+    prepare: async (testbed) => {
+      await unlocked(testbed);
+      return () => testbed.workflow.newDeviceChallenge();
     },
   },
   {
     operationId: 'UpdateUser',
     role: 'config',
-    prepare: async (rig) => {
-      await unlocked(rig);
-      const attestation = await createSoftAuthenticator().createCredential(
-        await rig.setupClient.mfaNewChallenge(),
-      );
-      return () => rig.workflow.addDevice('Desk key', attestation);
+    prepare: async (testbed) => {
+      await unlocked(testbed);
+      // The challenge through the workflow itself: only an operation may send it unlocked.
+      const challenge = testbed.workflow.newDeviceChallenge();
+      await testbed.settle(challenge);
+      const attestation = await testbed.authenticator.createCredential(await challenge);
+      return () => testbed.workflow.addDevice('Desk key', attestation);
     },
   },
   {
     operationId: 'GenerateRecoveryCodes',
     role: 'config',
-    prepare: async (rig) => {
-      await unlocked(rig);
-      return () => rig.workflow.generateRecoveryCodes();
+    prepare: async (testbed) => {
+      await unlocked(testbed);
+      return () => testbed.workflow.generateRecoveryCodes();
     },
   },
   {
     operationId: 'MfaChallenge',
     role: 'approval',
-    prepare: async (rig) => {
-      const requestId = await approvalScene(rig, 'fido2');
-      return () => rig.workflow.approvalChallenge(requestId);
+    prepare: async (testbed) => {
+      const requestId = approvalScene(testbed, 'fido2');
+      return () => testbed.workflow.approvalChallenge(requestId);
     },
   },
   {
     operationId: 'ApproveRequest',
     role: 'approval',
     carriesPassword: true,
-    prepare: async (rig) => {
-      const requestId = await approvalScene(rig, 'password');
-      return () => rig.workflow.approve(requestId, { password: PASSWORD });
+    prepare: async (testbed) => {
+      const requestId = approvalScene(testbed, 'password');
+      return () => testbed.workflow.approve(requestId, { password: testbed.password });
     },
   },
   {
     operationId: 'DenyRequest',
     role: 'approval',
-    prepare: async (rig) => {
-      const requestId = await approvalScene(rig, 'password');
-      return () => rig.workflow.deny(requestId, 'not me');
+    prepare: async (testbed) => {
+      const requestId = approvalScene(testbed, 'password');
+      return () => testbed.workflow.deny(requestId, 'not me');
     },
   },
 ];
@@ -121,8 +116,8 @@ type AttemptResult = string | null;
 
 export interface FaultColumn {
   name: string;
-  /** Arms the fault for every request of `operationId` until the test ends. */
-  arm(rig: Rig, operationId: string): void;
+  /** Arms the fault for every request of `operationId` until the test ends (awaited). */
+  arm(testbed: WorkflowTestbed, operationId: string): unknown;
   /** What the client makes of one answer, by whether DSM documents a body. */
   attempt(noBody: boolean): AttemptResult;
   /** DSM's state changed before the answer was lost (phase `after`). */
@@ -137,49 +132,54 @@ const jsonOnly = (code: string) => (noBody: boolean) => (noBody ? null : code);
 export const FAULTS: readonly FaultColumn[] = [
   {
     name: 'connection refused (emulator drops before DSM runs)',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'refused', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({ kind: 'refused', match: { operationId }, ...every }),
     attempt: () => 'NETWORK',
   },
   {
     name: 'connection refused (nothing listens: ECONNREFUSED)',
-    arm: (rig, operationId) => rig.observed.redirect(operationId, rig.closedPortUrl),
+    arm: (testbed, operationId) => testbed.unreachable(operationId),
     attempt: () => 'NETWORK',
   },
   {
     name: 'connection dropped after DSM acted',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'drop', phase: 'after', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({
+        kind: 'drop',
+        phase: 'after',
+        match: { operationId },
+        ...every,
+      }),
     attempt: () => 'NETWORK',
     applied: true,
   },
   {
     name: 'reset mid-response',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'reset', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({ kind: 'reset', match: { operationId }, ...every }),
     // Even a 204 is cut: the emulator promises a body it never sends.
     attempt: () => 'NETWORK',
     applied: true,
   },
   {
     name: 'hang past the timeout',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'hang', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({ kind: 'hang', match: { operationId }, ...every }),
     attempt: () => 'TIMEOUT',
   },
   ...[500, 502, 503].map(
     (status): FaultColumn => ({
       name: `HTTP ${status}`,
-      arm: (rig, operationId) =>
-        rig.emulator.injectFault({ kind: 'status', status, match: { operationId }, ...every }),
+      arm: (testbed, operationId) =>
+        testbed.emulator.injectFault({ kind: 'status', status, match: { operationId }, ...every }),
       attempt: () => 'HTTP_ERROR',
       status,
     }),
   ),
   {
     name: 'HTTP 429 with Retry-After',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({
         kind: 'status',
         status: 429,
         retryAfterS: 1,
@@ -191,37 +191,42 @@ export const FAULTS: readonly FaultColumn[] = [
   },
   {
     name: 'HTTP 401 on this operation only',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'status', status: 401, match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({
+        kind: 'status',
+        status: 401,
+        match: { operationId },
+        ...every,
+      }),
     attempt: () => 'UNAUTHORIZED',
     status: 401,
   },
   {
     name: 'the session expired (401 on every call)',
-    arm: (rig) => {
-      rig.emulator.expireSession(rig.token);
+    arm: (testbed) => {
+      testbed.emulator.expireSession(testbed.token);
     },
     attempt: () => 'UNAUTHORIZED',
     status: 401,
   },
   {
     name: 'malformed JSON',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'malformed', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({ kind: 'malformed', match: { operationId }, ...every }),
     attempt: jsonOnly('INVALID_RESPONSE'),
   },
   {
     name: 'wrong content type',
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'wrongContentType', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({ kind: 'wrongContentType', match: { operationId }, ...every }),
     attempt: jsonOnly('INVALID_RESPONSE'),
     applied: true,
   },
   {
     name: 'oversized body (8 MiB)',
     // The emulator's default 8 MiB: over the client's 4 MiB cap, refused unread.
-    arm: (rig, operationId) =>
-      rig.emulator.injectFault({ kind: 'oversized', match: { operationId }, ...every }),
+    arm: (testbed, operationId) =>
+      testbed.emulator.injectFault({ kind: 'oversized', match: { operationId }, ...every }),
     attempt: jsonOnly('INVALID_RESPONSE'),
   },
 ];

@@ -1,13 +1,16 @@
 /**
  * Runs the fault matrix for some rows (split over files so that vitest's two workers share
  * it). Each cell proves the typed error the caller gets, the state the workflow ends in, what
- * DSM itself believes, invariants 1 and 2 of product.md over every request, and that
- * `dispose()` leaves nothing behind: no timer of ours, no request in flight, no unsettled
- * promise of the workflow, and no socket, server or real timer once the emulator is closed.
+ * DSM itself believes, invariants 1 and 2 of product.md over every request (the testbed checks
+ * them as they happen), and that `dispose()` leaves nothing behind: no timer of ours, no request
+ * in flight, no unsettled promise of the workflow, and no socket, server or real timer once the
+ * emulator is closed.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { DEMO_USER } from '../../src/emulator/index.js';
+import { fakeTimersControl, startWorkflowTestbed } from '../../src/testing/index.js';
+import { useFakeClock } from '../support/fakeClock.js';
+import { activeResources, leakedResources, PromiseTracker, watchTimers } from '../support/leaks.js';
 import {
   expectedOutcome,
   FAULTS,
@@ -15,7 +18,11 @@ import {
   OPERATIONS,
   type OperationRow,
 } from './faultMatrix.cases.js';
-import { startRig } from './rig.js';
+
+/** Short, so that "hang past the timeout" costs one fake second. */
+const CLIENT_TIMEOUT_MS = 1_000;
+/** A 30 s window: what ten minutes prove, with a fraction of the terminate retries to run. */
+const AUTO_LOCK_MS = 30_000;
 
 function title(row: OperationRow, fault: FaultColumn): string {
   const { code, state } = expectedOutcome(row, fault);
@@ -27,13 +34,25 @@ async function runCell(row: OperationRow, fault: FaultColumn): Promise<void> {
   // biome-ignore lint/correctness/useHookAtTopLevel: vitest's fake timers, not a React hook.
   useFakeClock();
   const timers = watchTimers();
-  const rig = await startRig();
+  const testbed = await startWorkflowTestbed({
+    time: fakeTimersControl(vi),
+    emulator: { rateLimit: false, autoLockMs: AUTO_LOCK_MS, users: [DEMO_USER] },
+    // Sign-in is not what the matrix is about; approvals need the user's security key.
+    session: 'direct',
+    securityKey: row.role === 'approval',
+    // One retry: enough to exercise the client's retry of idempotent operations.
+    client: { timeoutMs: CLIENT_TIMEOUT_MS, retry: { limit: 1, backoffMs: 10, maxBackoffMs: 50 } },
+    workflow: { autoLockMs: AUTO_LOCK_MS, expiringWarningMs: 5_000 },
+  });
+  const promises = new PromiseTracker();
   try {
-    const run = await row.prepare(rig);
-    fault.arm(rig, row.operationId);
+    const run = await row.prepare(testbed);
+    await fault.arm(testbed, row.operationId);
     const expected = expectedOutcome(row, fault);
 
-    const outcome = await rig.drive(run());
+    const action = promises.track(run());
+    await testbed.settle(action);
+    const [outcome] = await Promise.allSettled([action]);
     if (expected.code === null) {
       expect(outcome).toMatchObject({ status: 'fulfilled' });
     } else {
@@ -46,26 +65,25 @@ async function runCell(row: OperationRow, fault: FaultColumn): Promise<void> {
       }
       if (expected.code === 'RATE_LIMITED') expect(reason).toMatchObject({ retryAfterMs: 1_000 });
     }
-    expect(rig.workflow.state).toBe(expected.state);
+    expect(testbed.workflow.state).toBe(expected.state);
     if (expected.serverUnlocked !== 'any') {
-      expect(rig.emulator.lockState(rig.token).unlocked).toBe(expected.serverUnlocked);
+      expect(testbed.serverUnlocked()).toBe(expected.serverUnlocked);
     }
-    expect(rig.observed.sent.some((r) => r.operationId === row.operationId)).toBe(true);
+    expect(testbed.requestsSent).toContain(row.operationId);
 
-    await rig.drive(rig.workflow.dispose());
-    rig.checkInvariants();
-    expect(rig.violations).toEqual([]);
-    expect(rig.workflow.actor.getSnapshot().status).toBe('stopped');
+    await promises.track(testbed.dispose());
+    expect(testbed.violations).toEqual([]);
+    expect(testbed.workflow.actor.getSnapshot().status).toBe('stopped');
     // vi.getTimerCount() also counts undici's keep-alive timers: only ours must be gone.
     expect(timers.pending()).toEqual([]);
-    expect(rig.observed.inFlight()).toEqual([]);
-    expect(await rig.promises.unsettled()).toBe(0);
+    expect(testbed.requests.filter((request) => request.inFlight)).toEqual([]);
+    expect(await promises.unsettled()).toBe(0);
     // Disposing locks DSM, unless the session is gone or a proxy's 2xx was believed.
-    if (rig.workflow.state !== 'sessionExpired' && expected.serverUnlocked !== 'any') {
-      expect(rig.emulator.lockState(rig.token).unlocked).toBe(false);
+    if (testbed.workflow.state !== 'sessionExpired' && expected.serverUnlocked !== 'any') {
+      expect(testbed.serverUnlocked()).toBe(false);
     }
   } finally {
-    await rig.close();
+    await testbed.close();
     timers.stop();
     vi.useRealTimers();
   }

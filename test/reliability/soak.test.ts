@@ -1,6 +1,7 @@
 /**
- * Load and soak: 200 workflows, one DSM session each, through a simulated hour of random
- * operations (one manual clock for the workflows and the emulator: see manualClock.ts), with
+ * Load and soak: 200 workflows, one DSM user and session each (200 testbeds on one in-process
+ * emulator), through a simulated hour of random operations (one `ManualClock` for the workflows
+ * and the emulator), with
  * stateless restores from persisted snapshots mixed in. Invariants 1 and 2 are checked at every
  * state change and over every request; the heap is measured after a forced GC at the start and
  * at the end of the hour; after disposal no timer of ours, socket or server is left.
@@ -8,18 +9,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
-import { createDsmClient } from '../../src/client/index.js';
-import { DEMO_USER, startEmulator } from '../../src/emulator/index.js';
+import { createEmulatorApp } from '../../src/emulator/index.js';
 import {
-  createTwoFactorConfig,
-  restoreTwoFactorConfig,
-  type TwoFactorConfig,
-} from '../../src/workflow/index.js';
+  ManualClock,
+  startWorkflowTestbed,
+  type WorkflowTestbed,
+} from '../../src/testing/index.js';
 import { logDetail } from '../support/detail.js';
 import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
-import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from '../support/operationSets.js';
-import { ManualClock } from './manualClock.js';
-import { type ObservedFetch, observeFetch } from './observedFetch.js';
+import { CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { seededRandom } from './seededRandom.js';
 
 const CONTROLLERS = 200;
@@ -44,9 +42,7 @@ function exposeGc(): () => void {
 }
 
 interface Seat {
-  token: string;
-  workflow: TwoFactorConfig;
-  observed: ObservedFetch;
+  testbed: WorkflowTestbed;
   pending: Promise<unknown> | null;
 }
 
@@ -55,58 +51,43 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
   const next = seededRandom(seed);
   const gc = exposeGc();
   const resourcesBefore = activeResources();
-  const clock = new ManualClock();
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  /** Real I/O runs until no request of any workflow is in flight. */
+  const quiet = async () => {
+    const giveUpAt = performance.now() + 10_000;
+    for (let calm = 0; calm < 3 && performance.now() < giveUpAt; ) {
+      await turn();
+      const inFlight = seats.some(({ testbed }) => testbed.requests.some((r) => r.inFlight));
+      calm = inFlight ? 0 : calm + 1;
+    }
+  };
+  const clock = new ManualClock(undefined, quiet);
   const timers = watchTimers();
-  const emulator = await startEmulator({ rateLimit: false, clock: clock.now });
+  // In process (the emulator's own fetch): the wire is the fault matrix's subject, not this.
+  const emulator = createEmulatorApp({ rateLimit: false, clock: clock.now });
   const violations: string[] = [];
   const unexpected: string[] = [];
-  const user = emulator.state.userByEmail(DEMO_USER.email)!;
   const seats: Seat[] = [];
-
-  const connect = (seat: Pick<Seat, 'token' | 'observed'>, snapshot?: string) => {
-    const options = {
-      client: createDsmClient({
-        baseUrl: emulator.url,
-        token: seat.token,
-        fetch: seat.observed.fetch,
-      }),
-      userId: user.userId,
-      browserLifecycle: false,
-      clock,
-    };
-    const workflow =
-      snapshot === undefined
-        ? createTwoFactorConfig(options)
-        : restoreTwoFactorConfig({ ...options, snapshot });
-    // Invariant 1 at every state change.
-    workflow.subscribe(({ state }) => {
-      const server = emulator.lockState(seat.token);
-      if (state === 'unlocked' && !server.unlocked)
-        violations.push(`unlocked vs DSM locked at ${clock.now()}`);
-    });
-    return workflow;
-  };
   for (let i = 0; i < CONTROLLERS; i++) {
-    // Sessions straight from the emulator's state: 200 sign-ins would only test sign-in.
-    const token = emulator.state.createSession({ kind: 'user', user }).token;
-    const seat = { token, pending: null } as Seat;
-    // In process (the emulator's own fetch): the wire is the fault matrix's subject, not this.
-    seat.observed = observeFetch(() => {
-      const deadline = seat.workflow.actor.getSnapshot().context.deadline;
-      return `${seat.workflow.state}${deadline !== null && clock.now() < deadline ? '+beforeDeadline' : ''}`;
-    }, emulator.fetch);
-    seat.workflow = connect(seat);
-    seats.push(seat);
+    // Each testbed adds a user of its own; sessions straight from the emulator's state: 200
+    // sign-ins would only test sign-in. The testbeds check invariants 1 and 2 as they happen.
+    const testbed = await startWorkflowTestbed({
+      time: clock,
+      on: emulator,
+      session: 'direct',
+      securityKey: false,
+      client: { retry: {} },
+      workflow: { clock },
+    });
+    seats.push({ testbed, pending: null });
   }
 
-  const act = (seat: Seat): Promise<unknown> => {
+  const act = ({ testbed }: Seat): Promise<unknown> => {
     const roll = next();
-    const { workflow } = seat;
+    const { workflow } = testbed;
     if (roll < 0.08 && !workflow.view.busy) {
       // A stateless request: persist, stop without terminating, restore from the snapshot.
-      const snapshot = JSON.stringify(workflow.persist());
-      workflow.actor.stop();
-      seat.workflow = connect(seat, snapshot);
+      testbed.restart();
       return Promise.resolve();
     }
     if (workflow.state === 'unlocked') {
@@ -116,46 +97,32 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
       if (roll < 0.85) return Promise.resolve(workflow.checkDeadline());
       return workflow.lock();
     }
-    if (roll < 0.55) return workflow.unlock(DEMO_USER.password);
+    if (roll < 0.55) return workflow.unlock(testbed.password);
     if (roll < 0.65) return workflow.unlock('wrong password');
     if (roll < 0.85) {
-      const requestId = emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
+      const requestId = emulator.createApprovalRequest({ reviewerEmail: testbed.email });
       return workflow.deny(requestId, 'soak');
     }
     return workflow.generateRecoveryCodes();
   };
 
-  const turn = () => new Promise((resolve) => setImmediate(resolve));
-  /** Real I/O runs until no request of any workflow is in flight. */
-  const quiet = async () => {
-    const giveUpAt = performance.now() + 10_000;
-    for (let calm = 0; calm < 3 && performance.now() < giveUpAt; ) {
-      await turn();
-      calm = seats.every((seat) => seat.observed.inFlight().length === 0) ? calm + 1 : 0;
-    }
-  };
   const checkRequests = () => {
-    for (const seat of seats) {
-      for (const request of seat.observed.sent) {
-        const op = request.operationId ?? '';
-        const config = CONFIG_OPERATION_IDS.has(op);
-        const approval = APPROVAL_OPERATION_IDS.has(op);
-        if (config && request.context !== 'unlocked+beforeDeadline')
-          violations.push(`${op} while ${request.context}`);
-        if (approval && !request.context.startsWith('locked'))
-          violations.push(`${op} while ${request.context}`);
+    for (const { testbed } of seats) {
+      violations.push(...testbed.violations.splice(0));
+      // Invariant 1, time left or not: no clock jumps here, so the deadline's timer locks it.
+      if (testbed.workflow.state === 'unlocked' && !testbed.workflow.view.busy) {
+        if (!testbed.serverUnlocked()) violations.push(`unlocked vs DSM locked at ${clock.now()}`);
       }
       // Checked: forget them, so that bookkeeping does not count as the library's heap.
-      (seat.observed.sent as unknown[]).length = 0;
+      testbed.forgetRequests();
+      testbed.emitted.length = 0;
     }
     // The emulator's own records are test bookkeeping too: keep only pending approvals.
     for (const [id, approval] of emulator.state.approvals) {
       if (approval.status !== 'PENDING') emulator.state.approvals.delete(id);
     }
     for (const record of emulator.requests) {
-      const config = ['MfaNewChallenge', 'GenerateRecoveryCodes'].includes(
-        record.operationId ?? '',
-      );
+      const config = CONFIG_OPERATION_IDS.has(record.operationId ?? '');
       if (config && record.configUnlocked === false)
         violations.push(`${record.operationId} reached DSM locked`);
     }
@@ -197,19 +164,19 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
   checkRequests();
   const heapEnd = await measureHeap();
 
-  const states = seats.map((seat) => seat.workflow.state);
+  const states = seats.map(({ testbed }) => testbed.workflow.state);
   expect(new Set(states)).toEqual(new Set(['locked']));
-  expect(seats.filter((seat) => emulator.lockState(seat.token).unlocked)).toEqual([]);
+  expect(seats.filter(({ testbed }) => testbed.serverUnlocked())).toEqual([]);
   expect(violations, `seed ${seed}`).toEqual([]);
   expect(unexpected, `seed ${seed}`).toEqual([]);
   const heap = `soak (seed ${seed}): heap ${(heapStart / 2 ** 20).toFixed(1)} → ${(heapEnd / 2 ** 20).toFixed(1)} MiB after GC`;
   logDetail(heap);
   expect(heapEnd - heapStart, heap).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
 
-  await Promise.all(seats.map((seat) => seat.workflow.dispose()));
+  await Promise.all(seats.map(({ testbed }) => testbed.workflow.dispose()));
   expect(clock.pending).toBe(0);
   expect(timers.pending()).toEqual([]);
-  await emulator.close();
+  await Promise.all(seats.map(({ testbed }) => testbed.close()));
   timers.stop();
   expect(await leakedResources(resourcesBefore)).toEqual({});
 });

@@ -12,7 +12,7 @@ import {
   type TwoFactorResponse,
 } from '../../examples/backend/twoFactorHandler.js';
 import { createRedisSnapshotStore } from '../../src/store/index.js';
-import { ManualClock } from '../reliability/manualClock.js';
+import { ManualClock } from '../../src/testing/manualClock.js';
 
 export interface WorkerRequest {
   id: number;

@@ -12,8 +12,8 @@ import {
   type StoredTwoFactorConfigOptions,
   withStoredTwoFactorConfig,
 } from '../../src/store/index.js';
+import { ManualClock } from '../../src/testing/index.js';
 import type { TwoFactorConfig } from '../../src/workflow/index.js';
-import { ManualClock } from '../reliability/manualClock.js';
 import { watchTimers } from '../support/leaks.js';
 
 describe('withStoredTwoFactorConfig', () => {

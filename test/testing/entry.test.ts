@@ -10,6 +10,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js
 import * as testing from '../../src/testing/index.js';
 import {
   fakeTimersControl,
+  ManualClock,
   ModelMismatchError,
   startWorkflowTestbed,
   type WorkflowTestPath,
@@ -72,6 +73,80 @@ describe('the workflow testbed catches a UI that disagrees with the model', () =
   });
 });
 
+describe('the testbed watches the wire, the invariants and time', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('logs each request with the state it left in, and catches a config request sent while locked', async () => {
+    const testbed = await startWorkflowTestbed({
+      time,
+      transport: 'in-process',
+      session: 'direct',
+      securityKey: false,
+    });
+    // A direct session sends nothing; sign-in is not what this test is about.
+    expect(testbed.requestsSent).toEqual([]);
+    const unlocking = testbed.workflow.unlock(testbed.password);
+    await testbed.settle(unlocking);
+    await unlocking;
+    expect(testbed.requests).toEqual([
+      { operationId: 'Config2faAuth', state: 'unlocking', inFlight: false },
+    ]);
+    expect(testbed.violations).toEqual([]);
+    // Another part of the app sends a config request on the session behind the workflow's back.
+    await testbed.client.generateRecoveryCodes();
+    expect(testbed.violations).toEqual([
+      expect.stringMatching(
+        /^invariant 2: GenerateRecoveryCodes sent while "unlocked"|^invariant 2: GenerateRecoveryCodes sent while \{"unlocked"/,
+      ),
+    ]);
+    await testbed.close();
+  });
+
+  it('settles through a hang (the client times out), sends to a port where nothing listens, and restarts from a snapshot', async () => {
+    const testbed = await startWorkflowTestbed({
+      time,
+      session: 'direct',
+      securityKey: false,
+      client: { timeoutMs: 1_000, retry: false },
+    });
+    testbed.emulator.injectFault({ kind: 'hang', match: { operationId: 'Config2faAuth' } });
+    const hung = testbed.workflow.unlock(testbed.password);
+    await testbed.settle(hung);
+    await expect(hung).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await testbed.unreachable('Config2faAuth');
+    const refused = testbed.workflow.unlock(testbed.password);
+    await testbed.settle(refused);
+    await expect(refused).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(testbed.serverUnlocked()).toBe(false);
+    const before = testbed.workflow;
+    testbed.restart();
+    expect(testbed.workflow).not.toBe(before);
+    expect(before.actor.getSnapshot().status).toBe('stopped');
+    expect(testbed.workflow.state).toBe('locked');
+    await testbed.dispose();
+    expect(testbed.violations).toEqual([]);
+    await testbed.close();
+  });
+
+  it('runs on a manual clock: timers fire in order, a jump fires none', async () => {
+    const fired: string[] = [];
+    const clock = new ManualClock(0);
+    clock.setTimeout(() => fired.push('b'), 20);
+    clock.setTimeout(() => fired.push('a'), 10);
+    const dropped = clock.setTimeout(() => fired.push('never'), 15);
+    clock.clearTimeout(dropped);
+    clock.jump(15);
+    expect(fired).toEqual([]);
+    await clock.nextTimer();
+    expect([fired, clock.now()]).toEqual([['a'], 15]);
+    await clock.advance(10);
+    expect([fired, clock.now(), clock.pending]).toEqual([['a', 'b'], 25, 0]);
+  });
+});
+
 const dir = join(import.meta.dirname, '../../src/testing');
 
 describe('dsm-2fa-guard/testing', () => {
@@ -85,6 +160,7 @@ describe('dsm-2fa-guard/testing', () => {
   it('exports the model, the path helpers, the testbed and the coverage tools', () => {
     expect(Object.keys(testing).sort()).toEqual(
       [
+        'ManualClock',
         'ModelMismatchError',
         'WorkflowTestbed',
         'checkNeverUnlockedAlone',
