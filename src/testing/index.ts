@@ -31,7 +31,7 @@ export { type ReplayTimers, replayMachinePath } from './replayMachinePath.js';
 export type { SentRequest } from './requestLog.js';
 export { createSecurityKeys } from './securityKeys.js';
 export { startWorkflowTestbed } from './startWorkflowTestbed.js';
-export { WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
+export { type WorkflowOptions, WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
 export {
   type UiAction,
   type WorkflowTestActions,

@@ -57,7 +57,6 @@ export async function startWorkflowTestbed(
     return new WorkflowTestbed({
       emulator,
       owner,
-      anonymous,
       requests,
       authenticator,
       session,

@@ -5,6 +5,7 @@
  * builds one, `workflowTestParams` drives it along a model path.
  */
 import { setImmediate as realImmediate } from 'node:timers/promises';
+import type { TwoFactorConfigEmitted } from '../../machines/twoFactorConfig.types.js';
 import { operationIdsSentWhile } from '../client/operations.js';
 import type { Secret } from '../client/secret.js';
 import type { DsmClient, DsmClientOptions } from '../client/types.js';
@@ -17,10 +18,11 @@ import {
   type TwoFactorConfig,
   type TwoFactorConfigOptions,
 } from '../workflow/createTwoFactorConfig.js';
+import type { PersistedTwoFactorConfig } from '../workflow/persistence.js';
 import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
 import { arrangeAnswer } from './arrangeAnswer.js';
 import type { RequestLog, SentRequest } from './requestLog.js';
-import { signIn, type TestSession } from './session.js';
+import type { TestSession } from './session.js';
 import type { TimeControl } from './timeControl.js';
 
 export interface WorkflowTestbedOptions {
@@ -57,6 +59,11 @@ export interface WorkflowTestbedOptions {
   workflow?: Partial<Omit<TwoFactorConfigOptions, 'client' | 'userId'>>;
 }
 
+/** Options for `createWorkflow`: the workflow's, and a snapshot to restore from. */
+export type WorkflowOptions = Partial<Omit<TwoFactorConfigOptions, 'snapshot'>> & {
+  snapshot?: PersistedTwoFactorConfig | string;
+};
+
 /** The client's retries, kept short: a retry backoff is a timer the testbed has to run. */
 export const TESTBED_RETRY = { limit: 2, backoffMs: 100, maxBackoffMs: 1_000 };
 /** Real time a step may take to settle (the work is real I/O; time itself is fake). */
@@ -87,7 +94,7 @@ export class WorkflowTestbed {
   /** A password DSM refuses. */
   readonly wrongPassword = 'a wrong password typed by a model test';
   /** Every event the workflow emitted, oldest first. */
-  readonly emitted: unknown[] = [];
+  readonly emitted: TwoFactorConfigEmitted[] = [];
   /**
    * Breaches of the product's invariants seen so far, checked as they happen: 1, the workflow
    * says unlocked with time left while DSM (with the session alive) is locked, at every state
@@ -98,11 +105,12 @@ export class WorkflowTestbed {
   readonly time: TimeControl;
   #workflow!: TwoFactorConfig;
   #session: TestSession;
-  readonly #anonymous: DsmClient;
   readonly #requests: RequestLog;
   readonly #owned: { close?: () => Promise<void> };
   readonly #options: WorkflowTestbedOptions;
   readonly #newSession: () => Promise<TestSession>;
+  /** Workflows made by `createWorkflow`, disposed of by `close()`. */
+  readonly #others: TwoFactorConfig[] = [];
   #warned = false;
   /** Clock jumps since the last unlock: timers armed before them are late by this much. */
   #sleptMs = 0;
@@ -111,7 +119,6 @@ export class WorkflowTestbed {
     emulator: EmulatorApp;
     /** What `close()` stops: the emulator, unless it is shared. */
     owner: { close?: () => Promise<void> };
-    anonymous: DsmClient;
     requests: RequestLog;
     authenticator: SoftAuthenticator;
     session: TestSession;
@@ -122,7 +129,6 @@ export class WorkflowTestbed {
   }) {
     this.emulator = parts.emulator;
     this.#owned = parts.owner;
-    this.#anonymous = parts.anonymous;
     this.#requests = parts.requests;
     this.authenticator = parts.authenticator;
     this.#session = parts.session;
@@ -137,19 +143,10 @@ export class WorkflowTestbed {
 
   /** Creates the workflow (from `snapshot`, when given) on the current session, and watches it. */
   #start(snapshot?: string): void {
-    const options = {
-      browserLifecycle: false,
-      ...this.#options.workflow,
-      client: this.#session.client,
-      userId: this.#session.userId,
-    };
-    const workflow =
-      snapshot === undefined
-        ? createTwoFactorConfig(options)
-        : restoreTwoFactorConfig({ ...options, snapshot });
+    const workflow = this.#create({ ...(snapshot !== undefined && { snapshot }) });
     this.#workflow = workflow;
     workflow.actor.on('*', (event) => {
-      this.emitted.push(event);
+      this.emitted.push(event as TwoFactorConfigEmitted);
       if (event.type === 'unlocked') {
         this.#warned = false;
         this.#sleptMs = 0;
@@ -185,6 +182,31 @@ export class WorkflowTestbed {
    */
   unreachable(operationId: string): Promise<void> {
     return this.#requests.unreachable(operationId);
+  }
+
+  /**
+   * Another workflow on the same session and client (unless `options` name others), with the
+   * testbed's workflow options and `options` over them; from `options.snapshot` (`restoreTwoFactorConfig`) when given: a
+   * second tab, a back end restoring a stored snapshot. Not watched (`emitted`, `violations`
+   * are the main workflow's); `close()` disposes of it.
+   */
+  createWorkflow(options: WorkflowOptions = {}): TwoFactorConfig {
+    const workflow = this.#create(options);
+    this.#others.push(workflow);
+    return workflow;
+  }
+
+  #create({ snapshot, ...options }: WorkflowOptions): TwoFactorConfig {
+    const all = {
+      browserLifecycle: false,
+      client: this.#session.client,
+      userId: this.#session.userId,
+      ...this.#options.workflow,
+      ...options,
+    };
+    return snapshot === undefined
+      ? createTwoFactorConfig(all)
+      : restoreTwoFactorConfig({ ...all, snapshot });
   }
 
   /**
@@ -279,6 +301,15 @@ export class WorkflowTestbed {
     this.#session = await this.#newSession();
     this.#workflow.resumeSession(this.#session.client);
     return this.#session.client;
+  }
+
+  /**
+   * Another session for the same user, not handed to the workflow: another tab or device.
+   * Its requests are logged like the workflow's.
+   */
+  async openSession(): Promise<{ client: DsmClient; token: Secret<string> }> {
+    const { client, token } = await this.#newSession();
+    return { client, token };
   }
 
   /** The current session's client (requests through it are logged like the workflow's). */
@@ -400,7 +431,9 @@ export class WorkflowTestbed {
 
   /** Disposes of the workflow and stops the emulator (a shared one: clears its faults). */
   async close(): Promise<void> {
-    await this.#workflow.dispose().catch(() => {});
+    await Promise.all(
+      [this.#workflow, ...this.#others].map((workflow) => workflow.dispose().catch(() => {})),
+    );
     if (this.#owned.close) await this.#owned.close();
     else this.emulator.clearFaults();
   }

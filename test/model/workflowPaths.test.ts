@@ -19,7 +19,7 @@ import {
   workflowTestPaths,
 } from '../../src/testing/index.js';
 import { logCoverageDetail } from '../support/coverageLog.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { useFakeClock } from '../support/fakeClock.js';
 
 const time = fakeTimersControl(vi);
 const coverage = createMachineCoverage(twoFactorConfigMachine);

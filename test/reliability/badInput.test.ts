@@ -11,13 +11,14 @@ import { APPROVAL_OPERATIONS, CONFIG_OPERATIONS } from '../../machines/twoFactor
 import { createDsmClient, Secret } from '../../src/client/index.js';
 import type { Fido2AttestationResult } from '../../src/client/schemas.js';
 import { DEMO_USER } from '../../src/emulator/index.js';
+import { startWorkflowTestbed, type WorkflowTestbed } from '../../src/testing/index.js';
 import {
   createTwoFactorConfig,
   type PersistedTwoFactorConfig,
   restoreTwoFactorConfig,
   type TwoFactorConfig,
 } from '../../src/workflow/index.js';
-import { startWorkflowHarness, type WorkflowHarness } from '../support/workflowHarness.js';
+import { ON_REAL_TIME } from '../support/fakeClock.js';
 
 const PASSWORD = DEMO_USER.password;
 const KNOWN_KINDS: readonly string[] = [...CONFIG_OPERATIONS, ...APPROVAL_OPERATIONS];
@@ -36,7 +37,7 @@ const unusualText = fc.oneof(
 );
 
 /** Everything observable about the workflow: its state, context, and the request count. */
-function fingerprint(h: WorkflowHarness, workflow: TwoFactorConfig) {
+function fingerprint(h: WorkflowTestbed, workflow: TwoFactorConfig) {
   const snapshot = workflow.actor.getSnapshot();
   return {
     status: snapshot.status,
@@ -58,9 +59,9 @@ async function rejection(promise: Promise<unknown>): Promise<{ code?: unknown }>
 }
 
 describe('bad input to a workflow (fuzzed)', () => {
-  let h: WorkflowHarness;
+  let h: WorkflowTestbed;
   beforeAll(async () => {
-    h = await startWorkflowHarness({ emulator: { rateLimit: false } });
+    h = await startWorkflowTestbed({ ...ON_REAL_TIME, emulator: { rateLimit: false } });
   });
   afterAll(() => h.close());
 
@@ -170,9 +171,9 @@ describe('bad input to a workflow (fuzzed)', () => {
 });
 
 describe('raw events sent straight to the actor (fuzzed)', () => {
-  let h: WorkflowHarness;
+  let h: WorkflowTestbed;
   beforeAll(async () => {
-    h = await startWorkflowHarness({ emulator: { rateLimit: false } });
+    h = await startWorkflowTestbed({ ...ON_REAL_TIME, emulator: { rateLimit: false } });
   });
   afterAll(() => h.close());
 
@@ -276,10 +277,10 @@ describe('raw events sent straight to the actor (fuzzed)', () => {
 });
 
 describe('stored snapshots and options (fuzzed)', () => {
-  let h: WorkflowHarness;
+  let h: WorkflowTestbed;
   let unlocked: PersistedTwoFactorConfig;
   beforeAll(async () => {
-    h = await startWorkflowHarness();
+    h = await startWorkflowTestbed(ON_REAL_TIME);
     const source = h.createWorkflow();
     await source.unlock(PASSWORD);
     unlocked = source.persist();

@@ -1,110 +1,67 @@
-import { vi } from 'vitest';
-import type {
-  TwoFactorConfigEmitted,
-  TwoFactorConfigStateName,
-} from '../../machines/twoFactorConfig.types.js';
-import { createDsmClient } from '../../src/client/index.js';
+/**
+ * The workflow tests' view of the shipped testbed (`dsm-2fa-guard/testing`), for the files
+ * that still import it: the testbed on loopback HTTP, the demo user signed in without a
+ * security key, the client's quick retries. New tests use `startWorkflowTestbed` directly.
+ */
+import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
 import type { DsmClient } from '../../src/client/types.js';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
 import {
-  DEMO_USER,
-  type EmulatorOptions,
-  type RunningEmulator,
-  startEmulator,
-} from '../../src/emulator/index.js';
-import {
-  createTwoFactorConfig,
-  type PersistedTwoFactorConfig,
-  restoreTwoFactorConfig,
-  type TwoFactorConfig,
-  type TwoFactorConfigOptions,
-} from '../../src/workflow/index.js';
+  startWorkflowTestbed,
+  type WorkflowOptions,
+  type WorkflowTestbed,
+} from '../../src/testing/index.js';
+import type { TwoFactorConfig } from '../../src/workflow/index.js';
 
-/** A workflow's options, with a snapshot to restore from (then `restoreTwoFactorConfig`). */
-export type WorkflowOptions = Partial<Omit<TwoFactorConfigOptions, 'snapshot'>> & {
-  snapshot?: PersistedTwoFactorConfig | string;
-};
+import { ON_REAL_TIME } from './fakeClock.js';
 
-/** Fake time for the workflow and the emulator together; sockets and I/O stay real. */
-export function useFakeClock(now = Date.UTC(2026, 10, 23, 9, 0, 0)) {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'], now });
-}
+export { useFakeClock } from './fakeClock.js';
+export type { WorkflowOptions };
 
-export interface WorkflowHarness {
+export interface WorkflowHarness
+  extends Pick<
+    WorkflowTestbed,
+    'workflow' | 'emitted' | 'client' | 'userId' | 'serverUnlocked' | 'createWorkflow' | 'close'
+  > {
   emulator: RunningEmulator;
-  client: DsmClient;
   /** The session's bearer token, to ask the emulator for the server's truth. */
   token: string;
-  userId: string;
-  workflow: TwoFactorConfig;
-  emitted: TwoFactorConfigEmitted[];
-  serverUnlocked(): boolean;
+  /** Requests DSM received (from any client), of one operation or all. */
   requestCount(operationId?: string): number;
+  /** Another session for the demo user (another tab). */
   signIn(): Promise<{ client: DsmClient; token: string }>;
-  createWorkflow(options?: WorkflowOptions): TwoFactorConfig;
-  close(): Promise<void>;
 }
 
-/** The emulator on loopback, the demo user signed in, and a workflow for that session. */
 export async function startWorkflowHarness(
   options: { emulator?: EmulatorOptions; workflow?: WorkflowOptions } = {},
 ): Promise<WorkflowHarness> {
-  const emulator = await startEmulator(options.emulator);
-  const anonymous = createDsmClient({
-    baseUrl: emulator.url,
-    retry: { limit: 2, backoffMs: 10, maxBackoffMs: 50 },
+  const { snapshot, ...workflow } = options.workflow ?? {};
+  const testbed = await startWorkflowTestbed({
+    ...ON_REAL_TIME,
+    ...(options.emulator && { emulator: options.emulator }),
+    workflow,
   });
-  const signIn = async () => {
-    const auth = await anonymous.authenticate({
-      email: DEMO_USER.email,
-      password: DEMO_USER.password,
-    });
-    return {
-      client: anonymous.withToken(auth.accessToken),
-      token: auth.accessToken.reveal(),
-      auth,
-    };
-  };
-  const session = await signIn();
-  const workflows: TwoFactorConfig[] = [];
-  const createWorkflow = (extra: WorkflowOptions = {}) => {
-    const all = {
-      client: session.client,
-      userId: session.auth.entityId,
-      browserLifecycle: false,
-      ...options.workflow,
-      ...extra,
-    };
-    const { snapshot, ...rest } = all;
-    const workflow =
-      snapshot === undefined
-        ? createTwoFactorConfig(rest)
-        : restoreTwoFactorConfig({ ...rest, snapshot });
-    workflows.push(workflow);
-    return workflow;
-  };
-  const workflow = createWorkflow();
-  const emitted: TwoFactorConfigEmitted[] = [];
-  workflow.actor.on('*', (event) => emitted.push(event as TwoFactorConfigEmitted));
+  const main = snapshot === undefined ? undefined : testbed.createWorkflow({ snapshot });
+  const emulator = testbed.emulator as RunningEmulator;
   return {
     emulator,
-    client: session.client,
-    token: session.token,
-    userId: session.auth.entityId,
-    workflow,
-    emitted,
-    serverUnlocked: () => emulator.lockState(session.token).unlocked,
+    get workflow() {
+      return main ?? testbed.workflow;
+    },
+    emitted: testbed.emitted,
+    client: testbed.client,
+    userId: testbed.userId,
+    token: testbed.token.reveal(),
+    serverUnlocked: () => testbed.serverUnlocked(),
+    createWorkflow: (extra) => testbed.createWorkflow(extra),
     requestCount: (operationId) =>
       emulator.requests.filter((r) => operationId === undefined || r.operationId === operationId)
         .length,
     signIn: async () => {
-      const { client, token } = await signIn();
-      return { client, token };
+      const { client, token } = await testbed.openSession();
+      return { client, token: token.reveal() };
     },
-    createWorkflow,
-    close: async () => {
-      await Promise.all(workflows.map((w) => w.dispose()));
-      await emulator.close();
-    },
+    close: () => testbed.close(),
   };
 }
 
