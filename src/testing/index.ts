@@ -30,6 +30,12 @@ export { workflowModelEvents } from './modelEvents.js';
 export { type ReplayTimers, replayMachinePath } from './replayMachinePath.js';
 export type { SentRequest } from './requestLog.js';
 export { createSecurityKeys } from './securityKeys.js';
+export {
+  nextSignInEvent,
+  type SignInTestbed,
+  type SignInTestbedOptions,
+  startSignInTestbed,
+} from './signIn.js';
 export { startWorkflowTestbed } from './startWorkflowTestbed.js';
 export { type WorkflowOptions, WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
 export {

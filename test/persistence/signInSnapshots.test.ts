@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PersistedSignIn } from '../../src/signIn/index.js';
-import { type SignInTestbed, startSignInTestbed } from '../../src/testing/signIn.js';
+import { type SignInTestbed, startSignInTestbed } from '../../src/testing/index.js';
 import { asKey, KEY, OTHER_KEY } from './fixtures.js';
 
 let h: SignInTestbed;

@@ -30,7 +30,7 @@ import { operationIdOf } from '../../src/emulator/operations.js';
 import { generateRecoveryCodes } from '../../src/emulator/recoveryCodes.js';
 import type { DeviceRecord } from '../../src/emulator/state.js';
 import { createSignIn, type SignIn } from '../../src/signIn/index.js';
-import { startSignInTestbed } from '../../src/testing/signIn.js';
+import { startSignInTestbed } from '../../src/testing/index.js';
 import { propertyRuns } from '../support/propertyRuns.js';
 
 const numRuns = propertyRuns(100);

@@ -9,8 +9,8 @@ import {
   SignInInvalidInputError,
   SignInRateLimitedError,
 } from '../../src/signIn/index.js';
-import { type SignInTestbed, startSignInTestbed } from '../../src/testing/signIn.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { type SignInTestbed, startSignInTestbed } from '../../src/testing/index.js';
+import { useFakeClock } from '../support/fakeClock.js';
 
 let h: SignInTestbed;
 

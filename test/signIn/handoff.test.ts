@@ -4,9 +4,9 @@ import {
   nextSignInEvent,
   type SignInTestbed,
   startSignInTestbed,
-} from '../../src/testing/signIn.js';
+} from '../../src/testing/index.js';
 import { createTwoFactorConfig, SessionExpiredError } from '../../src/workflow/index.js';
-import { reach } from '../support/workflowHarness.js';
+import { reach } from '../support/reach.js';
 
 let h: SignInTestbed;
 

@@ -2,8 +2,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { createSoftAuthenticator } from '../../src/emulator/index.js';
-import { startSignInTestbed } from '../../src/testing/signIn.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { startSignInTestbed } from '../../src/testing/index.js';
+import { useFakeClock } from '../support/fakeClock.js';
 
 afterEach(() => {
   vi.useRealTimers();

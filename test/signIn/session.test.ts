@@ -8,8 +8,8 @@ import {
   nextSignInEvent,
   type SignInTestbed,
   startSignInTestbed,
-} from '../../src/testing/signIn.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+} from '../../src/testing/index.js';
+import { useFakeClock } from '../support/fakeClock.js';
 
 const MINUTE = 60_000;
 let h: SignInTestbed;

@@ -157,7 +157,7 @@ describe('dsm-2fa-guard/testing', () => {
     }
   });
 
-  it('exports the model, the path helpers, the testbed and the coverage tools', () => {
+  it('exports the model, the path helpers, the testbeds and the coverage tools', () => {
     expect(Object.keys(testing).sort()).toEqual(
       [
         'ManualClock',
@@ -172,8 +172,10 @@ describe('dsm-2fa-guard/testing', () => {
         'expectationOf',
         'fakeTimersControl',
         'machinePaths',
+        'nextSignInEvent',
         'replayMachinePath',
         'sampleEventName',
+        'startSignInTestbed',
         'startWorkflowTestbed',
         'transitionName',
         'workflowModel',
