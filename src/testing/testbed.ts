@@ -171,6 +171,16 @@ export class WorkflowTestbed {
     return this.#requests.sent;
   }
 
+  /**
+   * Requests DSM received so far, of one operation or all: from any client (another tab's, your
+   * own), and on a shared emulator from every testbed on it.
+   */
+  requestCount(operationId?: string): number {
+    return this.emulator.requests.filter(
+      (record) => operationId === undefined || record.operationId === operationId,
+    ).length;
+  }
+
   /** Forgets the requests sent so far (a long run keeps its memory flat). */
   forgetRequests(): void {
     this.#requests.clear();

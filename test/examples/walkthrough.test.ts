@@ -7,7 +7,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from '../../src/emulator/index.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { useFakeClock } from '../support/fakeClock.js';
 
 describe('the npm start walkthrough', () => {
   let emulator: RunningEmulator;

@@ -2,14 +2,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_USER } from '../../src/emulator/index.js';
 import { createSnapshotKey } from '../../src/persistence/seal.js';
-import {
-  startWorkflowHarness,
-  useFakeClock,
-  type WorkflowHarness,
-} from '../support/workflowHarness.js';
+import { startWorkflowTestbed, type WorkflowTestbed } from '../../src/testing/index.js';
+import { ON_REAL_TIME, useFakeClock } from '../support/fakeClock.js';
 import { asKey, KEY, OTHER_KEY } from './fixtures.js';
 
-let h: WorkflowHarness;
+let h: WorkflowTestbed;
 afterEach(async () => {
   await h?.close();
   vi.useRealTimers();
@@ -18,7 +15,7 @@ afterEach(async () => {
 describe('2FA workflow snapshots with a snapshotKey', () => {
   it('restores its own signed snapshot, and refuses one whose deadline was moved', async () => {
     useFakeClock();
-    h = await startWorkflowHarness({ workflow: { snapshotKey: asKey(KEY) } });
+    h = await startWorkflowTestbed({ ...ON_REAL_TIME, workflow: { snapshotKey: asKey(KEY) } });
     await h.workflow.unlock(DEMO_USER.password);
     const stored = h.workflow.persist();
     expect(stored.signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -39,7 +36,7 @@ describe('2FA workflow snapshots with a snapshotKey', () => {
   });
 
   it("refuses another user's signed snapshot, one signed with another key, and an unsigned one", async () => {
-    h = await startWorkflowHarness({ workflow: { snapshotKey: asKey(KEY) } });
+    h = await startWorkflowTestbed({ ...ON_REAL_TIME, workflow: { snapshotKey: asKey(KEY) } });
     await h.workflow.unlock(DEMO_USER.password);
     const stored = h.workflow.persist();
     expect(() => h.createWorkflow({ snapshot: stored, userId: 'another-user' })).toThrow(
@@ -61,10 +58,11 @@ describe('2FA workflow snapshots with a snapshotKey', () => {
   });
 
   it('puts no secret in a signed snapshot, and refuses a bad key with INVALID_INPUT', async () => {
-    h = await startWorkflowHarness({ workflow: { snapshotKey: asKey(KEY) } });
+    h = await startWorkflowTestbed({ ...ON_REAL_TIME, workflow: { snapshotKey: asKey(KEY) } });
     await h.workflow.unlock(DEMO_USER.password);
     const text = JSON.stringify(h.workflow.persist());
-    for (const secret of [DEMO_USER.password, h.token, KEY]) expect(text).not.toContain(secret);
+    for (const secret of [DEMO_USER.password, h.token.reveal(), KEY])
+      expect(text).not.toContain(secret);
     for (const material of [new Uint8Array(16), '', [] as string[]]) {
       expect(() => createSnapshotKey(material)).toThrow(
         expect.objectContaining({ code: 'INVALID_INPUT' }),

@@ -6,7 +6,7 @@ import {
   type TwoFactorConfig,
   type TwoFactorConfigOptions,
 } from '../../src/index.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { useFakeClock } from '../support/fakeClock.js';
 
 export interface SignedIn {
   emulator: RunningEmulator;

@@ -20,7 +20,7 @@ import {
 } from '../../src/emulator/index.js';
 import { createMemorySnapshotStore } from '../../src/store/index.js';
 import { createTwoFactorConfig, type TwoFactorConfig } from '../../src/workflow/index.js';
-import { useFakeClock } from '../support/workflowHarness.js';
+import { useFakeClock } from '../support/fakeClock.js';
 import { type InspectorSink, startInspectorSink } from './inspectorSink.js';
 import { SecretScanner } from './secretScanner.js';
 

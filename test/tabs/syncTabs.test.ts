@@ -2,14 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSoftAuthenticator, DEMO_USER } from '../../src/emulator/index.js';
 import { parseTabMessage, syncTabs, type TabSync, type TabSyncView } from '../../src/tabs/index.js';
+import { startWorkflowTestbed, type WorkflowTestbed } from '../../src/testing/index.js';
 import { approveWithSecurityKey, registerSecurityKey } from '../../src/webauthn/index.js';
 import type { TwoFactorConfig } from '../../src/workflow/index.js';
-import {
-  reach,
-  startWorkflowHarness,
-  useFakeClock,
-  type WorkflowHarness,
-} from '../support/workflowHarness.js';
+import { ON_REAL_TIME, useFakeClock } from '../support/fakeClock.js';
+import { reach } from '../support/reach.js';
 
 const PASSWORD = DEMO_USER.password;
 
@@ -33,7 +30,7 @@ function recordChannel(name: string) {
 }
 
 describe('syncTabs: tabs of one session in step', () => {
-  let h: WorkflowHarness;
+  let h: WorkflowTestbed;
   let channel: string;
   let tabA: TwoFactorConfig;
   let tabB: TwoFactorConfig;
@@ -46,7 +43,7 @@ describe('syncTabs: tabs of one session in step', () => {
 
   beforeEach(async () => {
     useFakeClock();
-    h = await startWorkflowHarness();
+    h = await startWorkflowTestbed(ON_REAL_TIME);
     channel = `test-tabs-${randomUUID()}`;
     // Two tabs of one DSM session: two workflows on the same client.
     tabA = h.workflow;
@@ -163,7 +160,7 @@ describe('syncTabs: tabs of one session in step', () => {
     expect(recorder.messages.map((m) => (m as { type: string }).type)).toEqual(
       expect.arrayContaining(['hello', 'unlocked', 'locking', 'locked']),
     );
-    for (const secret of [PASSWORD, 'a wrong password', h.token])
+    for (const secret of [PASSWORD, 'a wrong password', h.token.reveal()])
       expect(text).not.toContain(secret);
     for (const message of recorder.messages) {
       expect(Object.keys(message as object).sort()).toEqual(

@@ -4,29 +4,26 @@ import {
   DEMO_USER,
   type SoftAuthenticator,
 } from '../../src/emulator/index.js';
+import { startWorkflowTestbed, type WorkflowTestbed } from '../../src/testing/index.js';
 import {
   approveWithSecurityKey,
   type CreateCredential,
   type GetAssertion,
   registerSecurityKey,
 } from '../../src/webauthn/index.js';
-import {
-  startWorkflowHarness,
-  useFakeClock,
-  type WorkflowHarness,
-} from '../support/workflowHarness.js';
+import { ON_REAL_TIME, useFakeClock } from '../support/fakeClock.js';
 
 const PASSWORD = DEMO_USER.password;
 
 describe('security keys through the workflow, with the software authenticator', () => {
-  let h: WorkflowHarness;
+  let h: WorkflowTestbed;
   let key: SoftAuthenticator;
   let create: CreateCredential;
   let get: GetAssertion;
 
   beforeEach(async () => {
     useFakeClock();
-    h = await startWorkflowHarness();
+    h = await startWorkflowTestbed(ON_REAL_TIME);
     key = createSoftAuthenticator();
     create = vi.fn((options) => key.createCredential(options));
     get = vi.fn((options) => key.getAssertion(options));

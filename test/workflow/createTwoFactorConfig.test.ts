@@ -2,7 +2,12 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { createDsmClient, DsmForbiddenError, DsmRateLimitedError } from '../../src/client/index.js';
-import { createSoftAuthenticator, DEMO_USER } from '../../src/emulator/index.js';
+import {
+  createSoftAuthenticator,
+  DEMO_USER,
+  type RunningEmulator,
+} from '../../src/emulator/index.js';
+import { startWorkflowTestbed, type WorkflowTestbed } from '../../src/testing/index.js';
 import {
   createTwoFactorConfig,
   InvalidInputError,
@@ -17,21 +22,21 @@ import {
   WorkflowDisposedError,
   WrongPasswordError,
 } from '../../src/workflow/index.js';
-import {
-  reach,
-  startWorkflowHarness,
-  useFakeClock,
-  type WorkflowHarness,
-} from '../support/workflowHarness.js';
+import { ON_REAL_TIME, useFakeClock } from '../support/fakeClock.js';
+import { reach } from '../support/reach.js';
 
 const PASSWORD = DEMO_USER.password;
 
 /** A client on the harness's session that never retries by itself. */
-const clientWithoutRetries = (harness: WorkflowHarness) =>
-  createDsmClient({ baseUrl: harness.emulator.url, token: harness.token, retry: false });
+const clientWithoutRetries = (harness: WorkflowTestbed) =>
+  createDsmClient({
+    baseUrl: (harness.emulator as RunningEmulator).url,
+    token: harness.token.reveal(),
+    retry: false,
+  });
 
 /** When each Config2faTerminate reached DSM (the emulator's clock: fake time). */
-const terminatesSeen = (harness: WorkflowHarness) =>
+const terminatesSeen = (harness: WorkflowTestbed) =>
   harness.emulator.requests.filter((r) => r.operationId === 'Config2faTerminate').map((r) => r.at);
 
 const gaps = (times: readonly number[]) => times.slice(1).map((at, i) => at - times[i]!);
@@ -55,10 +60,10 @@ async function driveLock(workflow: TwoFactorConfig): Promise<void> {
 }
 
 describe('createTwoFactorConfig against the emulator', () => {
-  let h: WorkflowHarness;
+  let h: WorkflowTestbed;
   beforeEach(async () => {
     useFakeClock();
-    h = await startWorkflowHarness();
+    h = await startWorkflowTestbed(ON_REAL_TIME);
   });
   afterEach(async () => {
     await h.close();
@@ -80,22 +85,22 @@ describe('createTwoFactorConfig against the emulator', () => {
     expect(h.workflow.state).toBe('locked');
     expect(h.requestCount('Refresh')).toBe(1);
 
-    h.emulator.expireSession(h.token);
+    h.emulator.expireSession(h.token.reveal());
     await expect(h.workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(SessionExpiredError);
     expect(h.workflow.state).toBe('sessionExpired');
   });
 
   it('leaves sessionExpired when the app supplies a new session', async () => {
-    h.emulator.expireSession(h.token);
+    h.emulator.expireSession(h.token.reveal());
     await expect(h.workflow.generateRecoveryCodes()).rejects.toBeInstanceOf(
       TwoFactorConfigLockedError,
     );
     await expect(h.workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(SessionExpiredError);
-    const fresh = await h.signIn();
+    const fresh = await h.openSession();
     h.workflow.resumeSession(fresh.client);
     expect(h.workflow.state).toBe('locked');
     await h.workflow.unlock(PASSWORD);
-    expect(h.emulator.lockState(fresh.token).unlocked).toBe(true);
+    expect(h.emulator.lockState(fresh.token.reveal()).unlocked).toBe(true);
   });
 
   it('refuses recovery codes while locked, without a request', async () => {
@@ -212,7 +217,8 @@ describe('createTwoFactorConfig against the emulator', () => {
 
   it("stops retrying a failing terminate at DSM's own deadline, when DSM has locked by itself", async () => {
     // A one-minute window on both sides, so that the deadline comes after a few attempts.
-    const own = await startWorkflowHarness({
+    const own = await startWorkflowTestbed({
+      ...ON_REAL_TIME,
       emulator: { autoLockMs: 60_000 },
       workflow: { autoLockMs: 60_000, safetyMarginMs: 1_000 },
     });
@@ -332,7 +338,7 @@ describe('createTwoFactorConfig against the emulator', () => {
     await vi.advanceTimersByTimeAsync(100_000);
     const stored = JSON.stringify(h.workflow.persist());
     expect(stored).not.toContain(PASSWORD);
-    expect(stored).not.toContain(h.token);
+    expect(stored).not.toContain(h.token.reveal());
     await h.workflow.dispose({ keepalive: false }).catch(() => {});
     // dispose locked the server; unlock again through a second workflow to restore into
     const first = h.createWorkflow();
@@ -453,7 +459,7 @@ describe('createTwoFactorConfig against the emulator', () => {
     await attempt(() => workflow.lock());
     const requestId = h.emulator.createApprovalRequest({ reviewerEmail: DEMO_USER.email });
     await attempt(() => workflow.approve(requestId, { password: PASSWORD }));
-    h.emulator.expireSession(h.token);
+    h.emulator.expireSession(h.token.reveal());
     await attempt(() => workflow.unlock(PASSWORD));
 
     const text = [
@@ -463,7 +469,7 @@ describe('createTwoFactorConfig against the emulator', () => {
     ].join('\n');
     expect(inspected.length).toBeGreaterThan(50);
     expect(text).not.toContain(PASSWORD);
-    expect(text).not.toContain(h.token);
+    expect(text).not.toContain(h.token.reveal());
     expect(text).toContain('[redacted]');
   });
 });
