@@ -12,12 +12,7 @@ import type { Fido2AssertionResult, Fido2AttestationResult } from '../client/sch
 import { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import { type Clock, monotonicOf } from './clock.js';
-import {
-  SessionExpiredError,
-  UnknownOperationError,
-  UnlockAnswerTooLateError,
-  WrongPasswordError,
-} from './errors.js';
+import { SessionExpiredError, UnlockAnswerTooLateError, WrongPasswordError } from './errors.js';
 import { type Outcome, toMachineFailure } from './outcome.js';
 
 /** The arguments of each operation, as the controller passes them in `OperationInput.input`. */
@@ -135,9 +130,8 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
         deps.deliver('unlock', { ok: false, error });
         throw toMachineFailure(error);
       }
-      return wrongPasswordOrExpired(deps.client(), signal).catch((failure: unknown) => {
-        throw toMachineFailure(failure);
-      });
+      // Its failures are the library's own already.
+      return wrongPasswordOrExpired(deps.client(), signal);
     } finally {
       password.clear();
     }
@@ -157,15 +151,16 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     approvalOperation: operationActor(APPROVAL_RUNS),
   };
 
-  /** An operation actor that runs its kind from `runs`: a kind not in it is unknown there. */
-  function operationActor(runs: Partial<Record<string, OperationRun<never>>>) {
+  /**
+   * An operation actor that runs its kind from `runs`: the chart starts it only for a kind of
+   * that family (its guards), so every kind it gets is there.
+   */
+  function operationActor(runs: Record<string, OperationRun<never>>) {
     return fromPromise<OperationOutput, OperationInput>(({ input, signal, system }) => {
       const deps = dependenciesOf(system);
-      return runOperation(deps, input.opId, signal, () => {
-        const run = Object.hasOwn(runs, input.kind) ? runs[input.kind] : undefined;
-        if (!run) throw new UnknownOperationError(String(input.kind));
-        return run(input.input as never, deps.client(), signal, deps);
-      });
+      return runOperation(deps, input.opId, signal, () =>
+        runs[input.kind]!(input.input as never, deps.client(), signal, deps),
+      );
     });
   }
 }

@@ -45,7 +45,7 @@ export function withLongTimers(clock: Clock): Clock {
     ...(clock.monotonic && { monotonic: () => clock.monotonic!() }),
     setTimeout(callback, ms) {
       const timer: LongTimer = { inner: undefined };
-      let left = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+      let left = Math.max(0, ms) || 0; // NaN: at once
       const arm = () => {
         const step = Math.min(left, MAX_TIMER_MS);
         left -= step;
@@ -55,8 +55,8 @@ export function withLongTimers(clock: Clock): Clock {
       return timer;
     },
     clearTimeout(id) {
-      if (id && typeof id === 'object' && 'inner' in id)
-        clock.clearTimeout((id as LongTimer).inner);
+      // Not one of ours (undefined, another clock's id): its `inner` is undefined, a no-op.
+      clock.clearTimeout((id as LongTimer | undefined)?.inner);
     },
   };
 }

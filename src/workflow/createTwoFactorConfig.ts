@@ -17,6 +17,7 @@ import type {
   RefusalCode,
   RestoreState,
   TwoFactorConfigEmitted,
+  TwoFactorConfigEvent,
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
 import type { DsmError } from '../client/errors/DsmError.js';
@@ -207,7 +208,7 @@ function checkPassword(password: unknown): Secret<string> {
  * a malformed event, and takes a forged `xstate.*` event for an actor's answer.
  */
 function isExternalEvent(event: unknown): boolean {
-  const { type, password, opId, operation } = (event ?? {}) as Record<string, unknown>;
+  const { type, password, opId, operation } = Object(event) as Record<string, unknown>;
   return (
     EXTERNAL_EVENTS.includes(type as string) &&
     (type !== 'unlock' || (password instanceof Secret && !password.cleared)) &&
@@ -229,6 +230,8 @@ export class TwoFactorConfig {
   readonly #clock: Clock;
   readonly #options: TwoFactorConfigOptions;
   #queue: Promise<unknown> = idleQueue;
+  /** Tasks queued and not yet done. */
+  #queued = 0;
   #passwordPrompt: Promise<void> | null = null;
   #opSeq = 0;
   #keepalive = false;
@@ -286,21 +289,14 @@ export class TwoFactorConfig {
     if (!['undefined', 'function'].includes(typeof options.onPasswordRequired)) {
       invalid('onPasswordRequired must be a function.');
     }
-    const autoLockMs = options.autoLockMs ?? 600_000;
-    if ((options.safetyMarginMs ?? 5_000) >= autoLockMs) {
+    const { autoLockMs, safetyMarginMs, expiringWarningMs, terminateRetryBaseMs } = options;
+    if ((safetyMarginMs ?? 5_000) >= (autoLockMs ?? 600_000)) {
       invalid('safetyMarginMs must be < autoLockMs.');
     }
 
-    const { expiringWarningMs, terminateRetryBaseMs } = options;
     this.actor = createActor(machineFor(clock), {
       // An option left out stays undefined here, and the machine takes its default.
-      input: {
-        restore,
-        autoLockMs: options.autoLockMs,
-        safetyMarginMs: options.safetyMarginMs,
-        expiringWarningMs,
-        terminateRetryBaseMs,
-      },
+      input: { restore, autoLockMs, safetyMarginMs, expiringWarningMs, terminateRetryBaseMs },
       // Every delay is clamped to setTimeout's ceiling and re-armed, never fired early.
       clock: longTimersOf(clock),
       ...(options.inspect && { inspect: options.inspect }),
@@ -336,8 +332,7 @@ export class TwoFactorConfig {
 
   /** Milliseconds until the auto-lock (0 when not unlocked). */
   remainingMs(): number {
-    const deadline = this.deadline;
-    return deadline === null ? 0 : Math.max(0, deadline - this.#clock.now());
+    return Math.max(0, (this.deadline ?? 0) - this.#clock.now());
   }
 
   get view(): TwoFactorConfigView {
@@ -352,33 +347,33 @@ export class TwoFactorConfig {
 
   /** Unlocks the configuration with the user's password. Already unlocked: resolves at once. */
   unlock(password: SecretInput): Promise<{ deadline: number }> {
-    return this.#guard(() => checkPassword(password)).then((secret) =>
-      this.#enqueue(async () => {
-        try {
-          // A late timer may still show "unlocked" past the deadline: let the clocks decide.
-          this.actor.send({ type: 'checkDeadline' });
-          await this.#settled();
-          if (this.state === 'unlocked') return { deadline: this.deadline! };
-          if (this.state === 'sessionExpired') throw new SessionExpiredError();
-          return (await this.#request(UNLOCK, 'unlock', () =>
-            this.actor.send({ type: 'unlock', password: secret }),
-          )) as { deadline: number };
-        } finally {
-          secret.clear();
-        }
-      }),
+    return this.#guard(
+      () => checkPassword(password),
+      (secret) =>
+        this.#enqueue(async () => {
+          try {
+            // A late timer may still show "unlocked" past the deadline: let the clocks decide.
+            this.actor.send({ type: 'checkDeadline' });
+            await this.#settled();
+            if (this.state === 'unlocked') return { deadline: this.deadline! };
+            if (this.state === 'sessionExpired') throw new SessionExpiredError();
+            return (await this.#request(UNLOCK, UNLOCK, {
+              type: 'unlock',
+              password: secret,
+            })) as { deadline: number };
+          } finally {
+            secret.clear();
+          }
+        }),
     );
   }
 
   /** Locks the configuration (terminate), aborting an unlock in flight. Does not queue. */
   async lock(): Promise<void> {
     this.#assertAlive();
-    const state = this.state;
-    if (state === 'locked' || state === 'sessionExpired') return;
-    if (state !== 'locking') this.actor.send({ type: 'lock' });
-    await this.#waitFor(
-      (snapshot) => snapshot.matches('locked') || snapshot.matches('sessionExpired'),
-    );
+    if (!OPEN_STATES.includes(this.state)) return;
+    if (this.state !== 'locking') this.actor.send({ type: 'lock' });
+    await this.#waitFor((snapshot) => !OPEN_STATES.includes(stateNameOf(snapshot)));
   }
 
   /** Asks DSM for a FIDO2 creation challenge (MfaNewChallenge). Config operation. */
@@ -408,12 +403,11 @@ export class TwoFactorConfig {
   }
 
   /** Replaces the user's recovery codes and returns the new ones. Config operation. */
-  async generateRecoveryCodes(): Promise<string[]> {
-    const codes = await this.#operation<Secret<readonly string[]>>(
+  generateRecoveryCodes(): Promise<string[]> {
+    return this.#operation<Secret<readonly string[]>>(
       'generateRecoveryCodes',
       () => undefined,
-    );
-    return [...codes.reveal()];
+    ).then((codes) => [...codes.reveal()]);
   }
 
   /** Asks DSM for the FIDO2 assertion challenge of an approval request. Approval operation. */
@@ -447,7 +441,7 @@ export class TwoFactorConfig {
   deny(requestId: string, reason?: string): Promise<ApprovalRequest> {
     return this.#operation('deny', () => ({
       requestId: checkText(requestId, 'requestId'),
-      ...(reason !== undefined && { reason: String(reason).slice(0, 4096) }),
+      reason: reason === undefined ? undefined : String(reason).slice(0, 4096),
     }));
   }
 
@@ -530,7 +524,8 @@ export class TwoFactorConfig {
       }
       this.actor.stop();
       workflows.delete(this.actor.system);
-      for (const opId of [...(this.#waiters?.keys() ?? [])]) {
+      // A Map's iteration skips the entries deleted on the way, and visits every other.
+      for (const opId of this.#waiters?.keys() ?? []) {
         this.#settle(opId, new WorkflowDisposedError());
       }
     })();
@@ -550,43 +545,68 @@ export class TwoFactorConfig {
     if (this.#disposing) throw new WorkflowDisposedError();
   }
 
-  /** Runs the input checks now, as a promise: a bad argument rejects, never throws. */
-  #guard<T>(check: () => T): Promise<T> {
-    return new Promise((resolve) => {
+  /**
+   * Runs the input checks now and hands their result to `next`, also now (so calls queue in
+   * their order): a bad argument rejects, never throws.
+   */
+  #guard<T, R>(check: () => T, next: (value: T) => Promise<R>): Promise<R> {
+    try {
       this.#assertAlive();
-      resolve(check());
-    });
+      return next(check());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => {
-      this.#assertAlive();
-      return task();
-    });
+    this.#queued++;
+    const run = this.#queue
+      .then(() => {
+        this.#assertAlive();
+        return task();
+      })
+      .finally(() => this.#queued--);
     this.#queue = run.catch(() => {});
     return run;
   }
 
   #operation<T>(kind: OperationKind, check: () => unknown): Promise<T> {
-    return this.#guard(check).then(async (input) => {
-      if (isConfigOperation(kind) && this.state === 'locked' && this.#options.onPasswordRequired) {
-        await this.#sharedPasswordPrompt();
+    const { onPasswordRequired, lockBeforeApproval } = this.#options;
+    const config = isConfigOperation(kind);
+    return this.#guard(check, (input) => {
+      // A config operation with nothing queued or in flight, not unlocked, and no prompt to
+      // unlock: the chart refuses it at once (its event still reaches listeners and inspector).
+      if (
+        config &&
+        !onPasswordRequired &&
+        !this.#queued &&
+        !this.actor.getSnapshot().hasTag('busy') &&
+        this.state !== 'unlocked'
+      ) {
+        return this.#send<T>(kind, input);
       }
-      return this.#enqueue(async () => {
-        await this.#settled();
-        if (
-          isApprovalOperation(kind) &&
-          this.state === 'unlocked' &&
-          this.#options.lockBeforeApproval
-        ) {
-          await this.lock();
+      return (async () => {
+        if (config && this.state === 'locked' && onPasswordRequired) {
+          await this.#sharedPasswordPrompt();
         }
-        const opId = `op-${++this.#opSeq}`;
-        return this.#request(opId, kind, () =>
-          this.actor.send({ type: 'operation', opId, operation: { kind, input } }),
-        ) as Promise<T>;
-      });
+        return this.#enqueue(async () => {
+          await this.#settled();
+          if (isApprovalOperation(kind) && this.state === 'unlocked' && lockBeforeApproval) {
+            await this.lock();
+          }
+          return this.#send<T>(kind, input);
+        });
+      })();
     });
+  }
+
+  #send<T>(kind: OperationKind, input: unknown): Promise<T> {
+    const opId = `op-${++this.#opSeq}`;
+    return this.#request(opId, kind, {
+      type: 'operation',
+      opId,
+      operation: { kind, input },
+    }) as Promise<T>;
   }
 
   #sharedPasswordPrompt(): Promise<void> {
@@ -610,32 +630,35 @@ export class TwoFactorConfig {
       switch (event.type) {
         case 'unlocked':
           return this.#settle(id, undefined, { deadline: event.deadline });
-        case 'unlockFailed':
-          return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
         case 'operationSucceeded':
           return outcome?.ok
             ? this.#settle(id, undefined, outcome.value)
             : this.#settle(id, new OperationInterruptedError(event.kind));
+        case 'unlockFailed':
         case 'operationFailed':
           return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
-        case 'operationRefused':
-          return this.#settle(
-            id,
+        case 'operationRefused': {
+          // No stack: it would hold only XState's frames, and cost more than the refusal.
+          const limit = Error.stackTraceLimit;
+          Error.stackTraceLimit = 0;
+          const error =
             event.code === 'UNKNOWN_OPERATION'
               ? new UnknownOperationError(event.kind)
-              : new REFUSAL_ERRORS[event.code](),
-          );
+              : new REFUSAL_ERRORS[event.code]();
+          Error.stackTraceLimit = limit;
+          return this.#settle(id, error);
+        }
       }
     });
     return waiters;
   }
 
   /** Sends an event and waits for the outcome the workflow's events settle it with. */
-  #request(id: string, kind: string, send: () => void): Promise<unknown> {
+  #request(id: string, kind: string, event: TwoFactorConfigEvent): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.#waiters ??= this.#listen();
       this.#waiters.set(id, { kind, resolve, reject });
-      send();
+      this.actor.send(event);
     });
   }
 
