@@ -47,10 +47,11 @@ export class ManualClock implements Clock, TimeControl {
   }
 
   /**
-   * Moves to `target`, firing due timers in order, one at a time; `settle` runs after each
-   * and at the end.
+   * Moves to `target`, firing due timers in order, one at a time; `settle` runs first (what
+   * already started runs before any timer, as it does on real time), after each and at the end.
    */
   async advanceTo(target: number, settle: Settle = this.#settle): Promise<void> {
+    await settle();
     for (;;) {
       const next = this.#next(target);
       if (!next) break;
@@ -64,7 +65,9 @@ export class ManualClock implements Clock, TimeControl {
     return this.advanceTo(this.#now + ms);
   }
 
+  /** Fires the earliest timer, after letting what already started settle. */
   async nextTimer(): Promise<void> {
+    await this.#settle();
     const next = this.#next(Number.POSITIVE_INFINITY);
     if (next) await this.#fire(next, this.#settle);
   }

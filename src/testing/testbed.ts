@@ -385,7 +385,8 @@ export class WorkflowTestbed {
       (record) =>
         record.status === 0 &&
         (record.fault === 'hang' ||
-          (record.latencyMs !== undefined && Date.now() < record.at + record.latencyMs)),
+          (record.latencyMs !== undefined &&
+            this.emulator.options.clock() < record.at + record.latencyMs)),
     ).length;
     return held >= pending;
   }
@@ -416,7 +417,7 @@ export class WorkflowTestbed {
    * instant before any sleep): a timer the sleep made late fires then, as on waking up.
    */
   async advanceTimersTo(at: number): Promise<void> {
-    const timersNow = Date.now() - this.#sleptMs;
+    const timersNow = clockOf(this.#options.workflow?.clock).now - this.#sleptMs;
     await this.time.advance(Math.max(0, at - timersNow));
   }
 

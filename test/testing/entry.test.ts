@@ -3,10 +3,15 @@
  * that catches a UI disagreeing with the model. (One file: the entry brings the emulator and
  * the client, which cost every test file that imports them.)
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import {
+  createEmulatorApp,
+  type RunningEmulator,
+  startEmulator,
+} from '../../src/emulator/index.js';
 import * as testing from '../../src/testing/index.js';
 import {
   fakeTimersControl,
@@ -145,6 +150,48 @@ describe('the testbed watches the wire, the invariants and time', () => {
     await clock.advance(10);
     expect([fired, clock.now(), clock.pending]).toEqual([['a', 'b'], 25, 0]);
   });
+});
+
+describe('a manual clock fires no timer before the work already started, as real time does', () => {
+  it('runs a promise chain started before advance() or nextTimer() ahead of a timer due now', async () => {
+    const clock = new ManualClock(0);
+    for (const move of [() => clock.advance(10), () => clock.nextTimer()]) {
+      const order: string[] = [];
+      clock.setTimeout(() => order.push('timer'), clock.now() === 0 ? 10 : 0);
+      void (async () => {
+        for (let i = 0; i < 50; i += 1) await Promise.resolve();
+        order.push('chain');
+      })();
+      await move();
+      expect(order).toEqual(['chain', 'timer']);
+    }
+  });
+
+  // Seen in the soak (seed 53475): an approval asked for 45 s before the auto-lock, with the
+  // clock then moved a minute, ran after the lock instead of being refused.
+  it.each(['advance', 'nextTimer'] as const)(
+    'refuses an approval asked while unlocked, though the auto-lock is due in the same %s',
+    async (move) => {
+      const clock = new ManualClock();
+      const testbed = await startWorkflowTestbed({
+        time: clock,
+        on: createEmulatorApp({ users: [], clock: clock.now }),
+        session: 'direct',
+        securityKey: false,
+        workflow: { clock },
+      });
+      const { workflow } = testbed;
+      await workflow.unlock(testbed.password);
+      await testbed.waitForWarning();
+      expect(workflow.state).toBe('unlocked');
+      const asked = workflow.approvalChallenge(randomUUID()).catch((e: unknown) => e);
+      await (move === 'advance' ? clock.advance(60_000) : clock.nextTimer());
+      await expect(asked).resolves.toMatchObject({ code: 'CONFIG_UNLOCKED' });
+      expect(testbed.requestCount('MfaChallenge')).toBe(0);
+      expect(testbed.violations).toEqual([]);
+      await testbed.close();
+    },
+  );
 });
 
 const dir = join(import.meta.dirname, '../../src/testing');
