@@ -231,7 +231,9 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           lastError: null,
         };
       }),
+      // On entering locked or sessionExpired, after the `locked` event has carried the reason.
       clearDeadline: assign({
+        lockReason: null,
         deadline: null,
         monoDeadline: null,
         serverLockBy: null,
@@ -250,7 +252,6 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       keepFirstLockReason: assign(({ context }, params: { reason: LockReason }) => ({
         lockReason: context.lockReason ?? params.reason,
       })),
-      clearLockReason: assign({ lockReason: null }),
       recordFailure: assign(({ event }) => ({
         lastError: failureInfo(errorOf(event)),
       })),
@@ -391,7 +392,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         states: {
           idle: {
             on: {
-              unlock: { target: '#twoFactorConfig.unlocking', actions: 'clearLockReason' },
+              unlock: '#twoFactorConfig.unlocking',
               operation: {
                 guard: {
                   type: 'isApprovalOperation',
@@ -632,7 +633,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
 
       sessionExpired: {
         entry: ['clearDeadline', 'emitSessionExpired'],
-        on: { sessionRenewed: { target: 'locked', actions: 'clearLockReason' } },
+        on: { sessionRenewed: 'locked' },
       },
     },
   });

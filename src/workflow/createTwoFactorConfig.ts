@@ -160,6 +160,9 @@ const REFUSAL_ERRORS: Record<Exclude<RefusalCode, 'UNKNOWN_OPERATION'>, new () =
   BUSY: WorkflowBusyError,
 };
 
+const stopped = () => new WorkflowDisposedError();
+const timedOut = () => new OperationInterruptedError('wait');
+
 /** The states in which DSM's configuration may be unlocked. */
 const OPEN_STATES: TwoFactorConfigStateName[] = ['unlocking', 'unlocked', 'locking'];
 
@@ -353,7 +356,7 @@ export class TwoFactorConfig {
         this.#enqueue(async () => {
           try {
             // A late timer may still show "unlocked" past the deadline: let the clocks decide.
-            this.actor.send({ type: 'checkDeadline' });
+            if (this.state === 'unlocked') this.actor.send({ type: 'checkDeadline' });
             await this.#settled();
             if (this.state === 'unlocked') return { deadline: this.deadline! };
             if (this.state === 'sessionExpired') throw new SessionExpiredError();
@@ -679,8 +682,8 @@ export class TwoFactorConfig {
     return waitForSnapshot(this.actor, predicate, {
       clock: this.#clock,
       timeoutMs,
-      stopped: () => new WorkflowDisposedError(),
-      timedOut: () => new OperationInterruptedError('wait'),
+      stopped,
+      timedOut,
     });
   }
 }

@@ -4,7 +4,11 @@ import type { Clock } from './clock.js';
 /** What `waitForSnapshot` needs of an actor. */
 export interface SnapshotSource<S> {
   getSnapshot(): S;
-  subscribe(observer: Observer<S>): Subscription;
+  subscribe(
+    next: (snapshot: S) => void,
+    error: (error: unknown) => void,
+    complete: () => void,
+  ): Subscription;
 }
 
 /** The name of the top-level state of a snapshot value (`'unlocked'` for `{ unlocked: … }`). */
@@ -25,23 +29,20 @@ export function waitForSnapshot<S>(
   if (predicate(actor.getSnapshot())) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     let timer: unknown;
-    const settle = (outcome: () => void) => {
+    // One named function per wait, the rest passed as arguments: cheaper to make.
+    function settle(error?: unknown) {
       subscription.unsubscribe();
       if (timer !== undefined) options.clock.clearTimeout(timer);
-      outcome();
-    };
-    const subscription = actor.subscribe({
-      next: (snapshot) => {
-        if (predicate(snapshot)) settle(resolve);
-      },
-      error: (error) => settle(() => reject(error)),
-      complete: () => settle(() => reject(options.stopped())),
-    });
+      if (error === undefined) resolve();
+      else reject(error);
+    }
+    const subscription = actor.subscribe(
+      (snapshot) => predicate(snapshot) && settle(),
+      settle,
+      () => settle(options.stopped()),
+    );
     if (options.timeoutMs !== undefined) {
-      timer = options.clock.setTimeout(
-        () => settle(() => reject(options.timedOut())),
-        options.timeoutMs,
-      );
+      timer = options.clock.setTimeout(() => settle(options.timedOut()), options.timeoutMs);
     }
   });
 }
