@@ -57,6 +57,12 @@ export interface WorkflowTestbedOptions {
   client?: Pick<DsmClientOptions, 'retry' | 'timeoutMs'>;
   /** Options for `createTwoFactorConfig` (not `client` or `userId`). */
   workflow?: Partial<Omit<TwoFactorConfigOptions, 'client' | 'userId'>>;
+  /**
+   * Called with every workflow the testbed creates, as soon as it exists: the one under test,
+   * each `restart()`'s and each `createWorkflow()`'s. Watch them there (`actor.on`, `subscribe`,
+   * a scan of what they show); an `inspect` for all of them goes in `workflow.inspect`.
+   */
+  onWorkflow?: (workflow: TwoFactorConfig) => void;
 }
 
 /** Options for `createWorkflow`: the workflow's, and a snapshot to restore from. */
@@ -214,9 +220,12 @@ export class WorkflowTestbed {
       ...this.#options.workflow,
       ...options,
     };
-    return snapshot === undefined
-      ? createTwoFactorConfig(all)
-      : restoreTwoFactorConfig({ ...all, snapshot });
+    const workflow =
+      snapshot === undefined
+        ? createTwoFactorConfig(all)
+        : restoreTwoFactorConfig({ ...all, snapshot });
+    this.#options.onWorkflow?.(workflow);
+    return workflow;
   }
 
   /**

@@ -7,23 +7,82 @@ import type {
   ApprovalOperationKind,
   ConfigOperationKind,
 } from '../../machines/twoFactorConfig.types.js';
-import { createDsmClient } from '../../src/client/index.js';
-import { DEMO_USER, type EmulatorApp, messages } from '../../src/emulator/index.js';
+import { type EmulatorApp, messages } from '../../src/emulator/index.js';
+import type { WorkflowTestbed } from '../../src/testing/index.js';
 import type { TwoFactorConfig } from '../../src/workflow/index.js';
-import {
-  clockFaultAllowed,
-  createWorkflow,
-  type Env,
-  newSession,
-  RETRY,
-  recordingFetch,
-  stepWall,
-  track,
-} from './modelPropertyEnv.js';
-import type { FaultStep, Step } from './modelPropertySteps.js';
+import type { PropertyObservations } from './modelPropertySecrets.js';
+import type { FaultStep, Scenario, Step } from './modelPropertySteps.js';
+
+/** One property run: its testbed (on the shared emulator) and what the run has observed. */
+export interface Env {
+  testbed: WorkflowTestbed;
+  emulator: EmulatorApp;
+  /** The ids of the run's sessions (runs share an emulator). */
+  sessionIds: Set<string>;
+  scenario: Scenario;
+  pending: Set<Promise<unknown>>;
+  observations: PropertyObservations;
+}
+
+/** The id (not the token) of the testbed's current session. */
+export function sessionIdOf(env: Env): string {
+  return env.emulator.state.sessions.get(env.testbed.token.reveal())!.id;
+}
+
+/**
+ * How far the wall clock has been stepped (NTP, a user) in this run: the fake `Date` moves, the
+ * fake `performance.now()` and DSM's clock do not.
+ */
+let stepped = 0;
+/** Whether the machine slept in this run: the monotonic clock is then behind DSM's. */
+let slept = false;
+
+export const wallStepped = (): number => stepped;
+
+/**
+ * One clock fault at a time: with the wall clock stepped back AND a sleep the monotonic clock
+ * missed, in the same window, no clock tells the time, and no client can see it (SECURITY.md).
+ */
+function clockFaultAllowed(kind: 'sleep' | 'wallBack'): boolean {
+  if (kind === 'sleep' && stepped < 0) return false;
+  if (kind === 'wallBack' && slept) return false;
+  if (kind === 'sleep') slept = true;
+  return true;
+}
+
+/** Steps this machine's wall clock only. */
+function stepWall(ms: number): void {
+  stepped += ms;
+  vi.setSystemTime(Date.now() + ms);
+}
+
+/** Undoes the wall-clock steps of the last run, so that each run starts on DSM's time. */
+export function resetWall(): void {
+  if (stepped !== 0) vi.setSystemTime(Date.now() - stepped);
+  stepped = 0;
+  slept = false;
+}
+
+/** Starts a user action, its promise tracked (never awaited) and any rejection observed. */
+function track(env: Env, action: () => Promise<unknown>): void {
+  let promise: Promise<unknown>;
+  try {
+    promise = action();
+  } catch (error) {
+    env.observations.error(error);
+    return;
+  }
+  const settled = promise.then(
+    () => undefined,
+    (error: unknown) => env.observations.error(error),
+  );
+  env.pending.add(settled);
+  void settled.finally(() => env.pending.delete(settled));
+}
 
 function landmarkTime(env: Env, to: 'warning' | 'deadline' | 'serverLock'): number | null {
-  const { deadline, serverLockBy, expiringWarningMs } = env.workflow.actor.getSnapshot().context;
+  const { deadline, serverLockBy, expiringWarningMs } =
+    env.testbed.workflow.actor.getSnapshot().context;
   if (to === 'serverLock') return serverLockBy;
   if (deadline === null) return null;
   return to === 'warning' ? deadline - expiringWarningMs : deadline;
@@ -62,20 +121,21 @@ function injectFault(emulator: EmulatorApp, step: FaultStep): void {
 }
 
 export async function apply(env: Env, step: Step): Promise<void> {
-  const { workflow, emulator } = env;
+  const { testbed, emulator } = env;
+  const { workflow, password } = testbed;
   switch (step.kind) {
     case 'unlock':
       if (step.password !== 'right') env.observations.addSecret(step.password);
       return track(env, () =>
-        workflow.unlock(step.password === 'right' ? DEMO_USER.password : step.password),
+        workflow.unlock(step.password === 'right' ? password : step.password),
       );
     case 'lock':
       return track(env, () => workflow.lock());
     case 'config':
       return track(env, () => runConfig(workflow, step.op));
     case 'approval': {
-      const requestId = emulator.createApprovalRequest({ reviewerEmail: env.email });
-      return track(env, () => runApproval(workflow, step.op, requestId));
+      const requestId = emulator.createApprovalRequest({ reviewerEmail: testbed.email });
+      return track(env, () => runApproval(workflow, step.op, requestId, password));
     }
     case 'checkDeadline':
       workflow.checkDeadline();
@@ -97,28 +157,21 @@ export async function apply(env: Env, step: Step): Promise<void> {
       return;
     case 'signOut':
       // DSM's unlock ends with the session; the app (its sign-in) tells the workflow.
-      emulator.expireSession(env.token);
+      emulator.expireSession(testbed.token.reveal());
       workflow.endSession();
-      return;
-    case 'newSession':
-      env.token = newSession(env);
-      env.observations.addSecret(env.token);
-      workflow.resumeSession(sessionClient(env));
       return;
     case 'renew':
       if (workflow.state !== 'sessionExpired') return;
-      env.token = newSession(env);
-      env.observations.addSecret(env.token);
-      workflow.resumeSession(sessionClient(env));
-      return;
+      return newSession(env);
+    case 'newSession':
+      return newSession(env);
     case 'restore': {
       // Between two requests of a back end: nothing of the old workflow is still running.
       if (env.pending.size > 0 || workflow.view.busy) return;
-      const stored = JSON.stringify(workflow.persist());
-      env.observations.check('the stored snapshot', stored);
-      // Dropped without a terminate, as a back end between two requests.
-      workflow.actor.stop();
-      env.workflow = createWorkflow(env, stored);
+      env.observations.check('the stored snapshot', JSON.stringify(workflow.persist()));
+      // Dropped without a terminate and restored from its snapshot, as a back end between two
+      // requests: the testbed's onWorkflow watches the new one.
+      testbed.restart();
       return;
     }
     case 'fault':
@@ -127,14 +180,11 @@ export async function apply(env: Env, step: Step): Promise<void> {
   }
 }
 
-/** A client on the run's current session, as the app builds one after signing in. */
-function sessionClient(env: Env) {
-  return createDsmClient({
-    baseUrl: 'http://127.0.0.1',
-    token: env.token,
-    fetch: recordingFetch(() => env),
-    retry: RETRY,
-  });
+/** A new session handed to the workflow, as the app does after signing in again. */
+async function newSession(env: Env): Promise<void> {
+  await env.testbed.renewSession();
+  env.observations.addSecret(env.testbed.token.reveal());
+  env.sessionIds.add(sessionIdOf(env));
 }
 
 function runConfig(workflow: TwoFactorConfig, op: ConfigOperationKind): Promise<unknown> {
@@ -161,12 +211,13 @@ function runApproval(
   workflow: TwoFactorConfig,
   op: ApprovalOperationKind,
   requestId: string,
+  password: string,
 ): Promise<unknown> {
   switch (op) {
     case 'approvalChallenge':
       return workflow.approvalChallenge(requestId);
     case 'approve':
-      return workflow.approve(requestId, { password: DEMO_USER.password });
+      return workflow.approve(requestId, { password });
     case 'deny':
       return workflow.deny(requestId, 'denied by a property test');
   }

@@ -22,6 +22,7 @@ import {
   workflowTestParams,
   workflowTestPaths,
 } from '../../src/testing/index.js';
+import type { TwoFactorConfig } from '../../src/workflow/index.js';
 
 const time = fakeTimersControl(vi);
 const pathOf = (...types: string[]): WorkflowTestPath => {
@@ -133,6 +134,35 @@ describe('the testbed watches the wire, the invariants and time', () => {
     expect(testbed.workflow.state).toBe('locked');
     await testbed.dispose();
     expect(testbed.violations).toEqual([]);
+    await testbed.close();
+  });
+
+  it('hands every workflow it creates to onWorkflow: the first, a restart, another tab', async () => {
+    const seen: TwoFactorConfig[] = [];
+    const emitted: Array<[number, string]> = [];
+    const testbed = await startWorkflowTestbed({
+      time,
+      transport: 'in-process',
+      session: 'direct',
+      securityKey: false,
+      onWorkflow: (workflow) => {
+        const index = seen.push(workflow) - 1;
+        workflow.actor.on('*', (event) => emitted.push([index, event.type]));
+      },
+    });
+    expect(seen).toEqual([testbed.workflow]);
+    const unlocking = testbed.workflow.unlock(testbed.password);
+    await testbed.settle(unlocking);
+    const restarted = testbed.restart();
+    const tab = testbed.createWorkflow();
+    expect(seen).toEqual([expect.anything(), restarted, tab]);
+    expect(seen[0]).not.toBe(restarted);
+    const locking = restarted.lock();
+    await testbed.settle(locking);
+    expect(emitted).toEqual([
+      [0, 'unlocked'],
+      [1, 'locked'],
+    ]);
     await testbed.close();
   });
 
