@@ -37,7 +37,13 @@ export {
   startSignInTestbed,
 } from './signIn.js';
 export { startWorkflowTestbed } from './startWorkflowTestbed.js';
-export { type WorkflowOptions, WorkflowTestbed, type WorkflowTestbedOptions } from './testbed.js';
+export {
+  APPROVAL_OPERATION_IDS,
+  CONFIG_OPERATION_IDS,
+  type WorkflowOptions,
+  WorkflowTestbed,
+  type WorkflowTestbedOptions,
+} from './testbed.js';
 export {
   type UiAction,
   type WorkflowTestActions,

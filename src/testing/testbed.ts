@@ -76,10 +76,13 @@ export const TESTBED_RETRY = { limit: 2, backoffMs: 100, maxBackoffMs: 1_000 };
 const SETTLE_LIMIT_MS = 10_000;
 /** Turns of the event loop given to an answer on its way through the client. */
 const IO_TURNS = 20;
-/** Sent only while unlocked, before the deadline, by an operation (DSM's operation table). */
-const CONFIG_OPERATIONS: ReadonlySet<string> = new Set(operationIdsSentWhile('unlocked'));
-/** Sent only while locked, by an approval. */
-const APPROVAL_OPERATIONS: ReadonlySet<string> = new Set(operationIdsSentWhile('locked'));
+/**
+ * DSM's operationIds the workflow may send only while unlocked, before the deadline (the config
+ * operations), from the client's operation table: what invariant 2 checks.
+ */
+export const CONFIG_OPERATION_IDS: ReadonlySet<string> = new Set(operationIdsSentWhile('unlocked'));
+/** DSM's operationIds the workflow may send only while locked (the approval operations). */
+export const APPROVAL_OPERATION_IDS: ReadonlySet<string> = new Set(operationIdsSentWhile('locked'));
 /**
  * Real elapsed time for that limit, read before any test fakes `performance` (which a test
  * does to move the workflow's monotonic clock with its fake timers).
@@ -243,7 +246,7 @@ export class WorkflowTestbed {
   #stateAtSend(operationId: string): string {
     const workflow = this.#workflow;
     const snapshot = workflow.actor.getSnapshot();
-    if (CONFIG_OPERATIONS.has(operationId)) {
+    if (CONFIG_OPERATION_IDS.has(operationId)) {
       const { deadline, monoDeadline } = snapshot.context;
       const { now, monotonic } = clockOf(this.#options.workflow?.clock);
       const late =
@@ -256,7 +259,7 @@ export class WorkflowTestbed {
         );
       }
     }
-    if (APPROVAL_OPERATIONS.has(operationId) && !snapshot.matches({ locked: 'approving' })) {
+    if (APPROVAL_OPERATION_IDS.has(operationId) && !snapshot.matches({ locked: 'approving' })) {
       this.violations.push(
         `invariant 2: ${operationId} sent while ${JSON.stringify(snapshot.value)}`,
       );

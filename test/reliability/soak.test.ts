@@ -11,13 +11,13 @@ import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
 import { createEmulatorApp } from '../../src/emulator/index.js';
 import {
+  CONFIG_OPERATION_IDS,
   ManualClock,
   startWorkflowTestbed,
   type WorkflowTestbed,
 } from '../../src/testing/index.js';
 import { logDetail } from '../support/detail.js';
 import { activeResources, leakedResources, watchTimers } from '../support/leaks.js';
-import { CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { seededRandom } from './seededRandom.js';
 
 const CONTROLLERS = 200;

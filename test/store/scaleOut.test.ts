@@ -15,8 +15,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSession, TwoFactorRequest } from '../../examples/backend/twoFactorHandler.js';
 import { DEMO_USER, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { CONFIG_OPERATION_IDS } from '../../src/testing/index.js';
 import { seededRandom } from '../reliability/seededRandom.js';
-import { CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { type RedisServer, skipRedisTests, startRedisServer } from '../support/redisServer.js';
 import type { WorkerReply, WorkerRequest } from './scaleOutWorker.js';
 

@@ -10,11 +10,14 @@
 import { setImmediate as realImmediate } from 'node:timers/promises';
 import { vi } from 'vitest';
 import { createEmulatorApp, type EmulatorApp } from '../../src/emulator/index.js';
-import { fakeTimersControl, startWorkflowTestbed } from '../../src/testing/index.js';
+import {
+  CONFIG_OPERATION_IDS,
+  fakeTimersControl,
+  startWorkflowTestbed,
+} from '../../src/testing/index.js';
 import { apply, type Env, resetWall, sessionIdOf, wallStepped } from './modelPropertyApply.js';
 import { checkSecretsIn, PropertyObservations } from './modelPropertySecrets.js';
 import type { Scenario } from './modelPropertySteps.js';
-import { CONFIG_OPERATION_IDS } from './operationSets.js';
 
 export class InvariantViolation extends Error {
   override readonly name = 'InvariantViolation';

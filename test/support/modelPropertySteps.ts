@@ -10,7 +10,7 @@ import {
   CONFIG_OPERATIONS,
   type ConfigOperationKind,
 } from '../../machines/twoFactorConfig.types.js';
-import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from './operationSets.js';
+import { APPROVAL_OPERATION_IDS, CONFIG_OPERATION_IDS } from '../../src/testing/index.js';
 
 /** A moment relative to the current unlock window, for time steps that aim at the edges. */
 export type Landmark = 'warning' | 'deadline' | 'serverLock';

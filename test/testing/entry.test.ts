@@ -237,6 +237,8 @@ describe('dsm-2fa-guard/testing', () => {
   it('exports the model, the path helpers, the testbeds and the coverage tools', () => {
     expect(Object.keys(testing).sort()).toEqual(
       [
+        'APPROVAL_OPERATION_IDS',
+        'CONFIG_OPERATION_IDS',
         'ManualClock',
         'ModelMismatchError',
         'WorkflowTestbed',

@@ -9,6 +9,7 @@ import type { TwoFactorConfigEmitted } from '../../machines/twoFactorConfig.type
 import { createDsmClient, type DsmClient } from '../../src/client/index.js';
 import { DEMO_USER, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { createSignIn } from '../../src/signIn/index.js';
+import { CONFIG_OPERATION_IDS } from '../../src/testing/index.js';
 import {
   createTwoFactorConfig,
   MAX_TIMER_MS,
@@ -17,7 +18,6 @@ import {
   withLongTimers,
 } from '../../src/workflow/index.js';
 import { type ClientTestServer, startClientTestServer } from '../support/clientTestServer.js';
-import { CONFIG_OPERATION_IDS } from '../support/operationSets.js';
 import { settleIo, TwoClocks } from '../support/twoClocks.js';
 
 const WINDOW = 600_000;
