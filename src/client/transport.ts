@@ -106,7 +106,7 @@ export class Transport {
     return httpErrorFor({
       status: response.status,
       operationId,
-      serverText: await response.text(),
+      serverText: decoder.decode(bodies.get(response)),
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     });
   }
@@ -118,11 +118,18 @@ function isRedirect(response: Response): boolean {
 }
 
 const bodilessStatuses = [204, 205, 304];
+const decoder = new TextDecoder();
 
 /**
- * `fetch`, resolving once the body is read into memory, at most `successLimit` bytes of a 2xx
- * (none of one that declares more than `maxResponseBytes`) and `maxErrorBodyBytes` of an
- * error; the rest is cancelled. Redirects come back untouched.
+ * The bodies `bufferedFetch` read, by the bodiless response it handed to ky in their place:
+ * read once, never wrapped in a second stream.
+ */
+const bodies = new WeakMap<Response, Uint8Array>();
+
+/**
+ * `fetch`, resolving once the body is read into memory (kept in `bodies`), at most
+ * `successLimit` bytes of a 2xx (none of one that declares more than `maxResponseBytes`) and
+ * `maxErrorBodyBytes` of an error; the rest is cancelled. Redirects come back untouched.
  */
 async function bufferedFetch(
   fetch: typeof globalThis.fetch,
@@ -139,17 +146,18 @@ async function bufferedFetch(
     : bodilessStatuses.includes(status) || declared > maxResponseBytes
       ? 0
       : successLimit;
-  const body = await readAtMost(response.body, limit);
-  return new Response(body.size > 0 ? body : null, {
+  const read = new Response(null, {
     status,
     statusText: response.statusText,
     headers: response.headers,
   });
+  bodies.set(read, await readAtMost(response.body, limit));
+  return read;
 }
 
 /** Reads at most `limit` bytes of a body and cancels the rest. */
-async function readAtMost(body: Response['body'], limit: number): Promise<Blob> {
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
+async function readAtMost(body: Response['body'], limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
   const reader = body?.getReader();
   let size = 0;
   try {
@@ -162,7 +170,14 @@ async function readAtMost(body: Response['body'], limit: number): Promise<Blob> 
   } finally {
     reader?.cancel().catch(() => {});
   }
-  return new Blob(chunks).slice(0, limit);
+  const bytes = new Uint8Array(Math.min(size, limit));
+  let at = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - at);
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
 }
 
 /** Checks a 2xx (already read by `bufferedFetch`) against the operation's response schema. */
@@ -174,9 +189,9 @@ async function readBody({ operationId, operation }: OutgoingRequest, response: R
   if (!schema) return undefined;
   const tooLarge = `body is larger than ${maxResponseBytes} bytes`;
   if (Number(response.headers.get('content-length')) > maxResponseBytes) throw invalid(tooLarge);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = bodies.get(response)!;
   if (bytes.byteLength > maxResponseBytes) throw invalid(tooLarge);
-  const text = new TextDecoder().decode(bytes);
+  const text = decoder.decode(bytes);
   if (text === '') {
     if (operation.emptyOk) return undefined;
     throw invalid(`expected a JSON body, got none (HTTP ${status})`);
