@@ -231,8 +231,10 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           lastError: null,
         };
       }),
-      // On entering locked or sessionExpired, after the `locked` event has carried the reason.
+      // On entering locked or sessionExpired: after the `locked` event has carried the reason,
+      // and after `restoring` has read what it restores (one assign, not one per field group).
       clearDeadline: assign({
+        restore: null,
         lockReason: null,
         deadline: null,
         monoDeadline: null,
@@ -286,7 +288,6 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           restore: null,
         };
       }),
-      clearRestore: assign({ restore: null }),
       emitUnlocked: emit(({ context }) => ({
         type: 'unlocked' as const,
         deadline: now() + remaining(context),
@@ -369,7 +370,6 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           {
             guard: { type: 'isRestoring', params: { state: 'sessionExpired' } },
             target: 'sessionExpired',
-            actions: 'clearRestore',
           },
           {
             // Past the client's deadline but maybe not the server's: terminate to be certain.
@@ -382,7 +382,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
             target: 'locking',
             actions: 'restoreLocking',
           },
-          { target: 'locked', actions: 'clearRestore' },
+          { target: 'locked' },
         ],
       },
 
