@@ -1,14 +1,6 @@
+import { InvalidSnapshotError } from '../workflow/errors.js';
 import type { SnapshotRefusalReason } from './refusal.js';
 import type { SnapshotKeyRing } from './signer.js';
-
-/** Which snapshot a restore expects, and how it refuses one (with the caller's typed error). */
-export interface SnapshotExpectation {
-  format: string;
-  version: number;
-  /** How messages name it: `snapshot`, `sign-in snapshot`. */
-  noun: string;
-  refuse: (message: string, reason: SnapshotRefusalReason) => Error;
-}
 
 const LIBRARY_FORMAT_PREFIX = 'dsm-2fa-guard/';
 
@@ -30,7 +22,7 @@ const REFUSALS: Partial<Record<string, string>> = {
 export function openSnapshot(
   value: unknown,
   keys: SnapshotKeyRing,
-  expected: SnapshotExpectation,
+  expected: { format: string; version: number; noun: 'snapshot' | 'sign-in snapshot' },
 ): Record<string, unknown> {
   const data = asJsonData(value) as Record<string, unknown>;
   const { format, version } = data ?? {};
@@ -45,7 +37,7 @@ export function openSnapshot(
           ? 'newerVersion'
           : keys?.verify(expected.format, data);
   if (reason && REFUSALS[reason]) {
-    throw expected.refuse(
+    throw new InvalidSnapshotError(
       `The stored ${expected.noun} ${REFUSALS[reason]}.`,
       reason as SnapshotRefusalReason,
     );
@@ -60,10 +52,4 @@ function asJsonData(value: unknown): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The top-level fields a schema refused: names from the schema, never from the input. */
-export function badFields(issues: readonly { path: readonly PropertyKey[] }[]): string {
-  const fields = new Set(issues.map((issue) => String(issue.path[0] ?? '(root)')));
-  return [...fields].join(', ');
 }

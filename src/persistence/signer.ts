@@ -1,7 +1,8 @@
 /**
- * What the controllers need of a snapshot key: an object made by `createSnapshotKey()`. Only
- * the interface lives here, so an app that signs nothing does not bundle the HMAC code.
+ * What the controllers need of a snapshot key. Only the interface lives here: the signing
+ * lives in the key (`createSnapshotKey()`), so an app that signs nothing bundles no HMAC code.
  */
+import { InvalidInputError } from '../workflow/errors.js';
 
 /** The outcome of checking a snapshot's signature. */
 export type SnapshotVerdict = 'valid' | 'unsigned' | 'forged';
@@ -9,8 +10,7 @@ export type SnapshotVerdict = 'valid' | 'unsigned' | 'forged';
 /**
  * A key that signs persisted snapshots, from `createSnapshotKey(secret)`: pass it as the
  * `snapshotKey` option. It never shows its key material (its JSON and inspect forms are
- * `[snapshot key]`). The signing itself lives in the key, so an app that signs nothing
- * bundles none of it.
+ * `[snapshot key]`).
  */
 export interface SnapshotKey {
   /** The snapshot with its `signature` (over its JSON form, without a previous signature). */
@@ -26,21 +26,19 @@ export type SnapshotKeys = SnapshotKey;
 export type SnapshotKeyRing = SnapshotKey | undefined;
 
 /**
- * Checks the `snapshotKey` option: undefined, or a key from `createSnapshotKey()`. `invalid`
- * builds the caller's own typed error; its message never contains the key.
+ * Checks the `snapshotKey` option: undefined, or a key from `createSnapshotKey()`. Throws
+ * `InvalidInputError`, whose message never holds the key.
  */
-export function readSnapshotKeys(
-  input: unknown,
-  invalid: (message: string) => Error,
-): SnapshotKeyRing {
+export function readSnapshotKeys(input: unknown): SnapshotKeyRing {
   const key = input as Partial<SnapshotKey> | undefined;
   if (key !== undefined && (typeof key?.seal !== 'function' || typeof key.verify !== 'function')) {
-    throw invalid('snapshotKey must come from createSnapshotKey(secret).');
+    throw new InvalidInputError('snapshotKey must come from createSnapshotKey(secret).');
   }
   return key as SnapshotKeyRing;
 }
 
-/** Adds `signature` to a snapshot, or returns it as it is when there is no key. */
-export function sealSnapshot<T extends object>(kind: string, snapshot: T, key: SnapshotKeyRing): T {
+/** Adds `signature` to a snapshot when `snapshotKey` is given (checked first). */
+export function sealSnapshot<T extends object>(kind: string, snapshot: T, snapshotKey: unknown): T {
+  const key = readSnapshotKeys(snapshotKey);
   return key ? key.seal(kind, snapshot) : snapshot;
 }

@@ -18,6 +18,7 @@ import {
   invalid,
   Waiters,
 } from '../controller/core.js';
+import { readSnapshotKeys } from '../persistence/signer.js';
 import type { Clock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
 import {
@@ -36,11 +37,7 @@ import {
   rateLimitedUntilRetry,
 } from './errors.js';
 import { TwoFactorConfigHandoff } from './handoff.js';
-import {
-  type PersistedSignIn,
-  signInRestoreFromOptions,
-  toPersistedSignIn,
-} from './persistence.js';
+import { fromPersistedSignIn, type PersistedSignIn, toPersistedSignIn } from './persistence.js';
 import type {
   AssertionProvider,
   SecondFactorOffer,
@@ -110,7 +107,10 @@ export class SignIn {
     this.#clock = checkClock(options.clock);
     this.#anonymous =
       options.client ?? createDsmClient({ ...options.clientOptions, baseUrl: options.baseUrl });
-    const restore = signInRestoreFromOptions(options);
+    // A bad key fails at creation, not at the first `persist()`.
+    readSnapshotKeys(options.snapshotKey);
+    const { snapshot } = options;
+    const restore = snapshot === undefined ? null : fromPersistedSignIn(snapshot, options);
     if (restore && restore.state !== 'expired') {
       if (options.token === undefined) {
         throw new InvalidSnapshotError(

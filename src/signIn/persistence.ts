@@ -1,23 +1,45 @@
 import * as z from 'zod/mini';
-import type {
-  SecondFactorMethod,
-  SessionExpiryReason,
-  SignInContext,
-  SignInMethod,
-  SignInRestore,
-  SignInStateName,
-} from '../../machines/signIn.types.js';
-import { badFields, openSnapshot, type SnapshotExpectation } from '../persistence/openSnapshot.js';
-import {
-  readSnapshotKeys,
-  type SnapshotKeyRing,
-  type SnapshotKeys,
-  sealSnapshot,
-} from '../persistence/signer.js';
-import { InvalidInputError, InvalidSnapshotError } from '../workflow/errors.js';
+import type { SignInContext, SignInRestore, SignInStateName } from '../../machines/signIn.types.js';
+import { openSnapshot } from '../persistence/openSnapshot.js';
+import { readSnapshotKeys, type SnapshotKeys, sealSnapshot } from '../persistence/signer.js';
+import { InvalidSnapshotError } from '../workflow/errors.js';
 
 export const SIGN_IN_SNAPSHOT_FORMAT = 'dsm-2fa-guard/sign-in';
 export const SIGN_IN_SNAPSHOT_VERSION = 1;
+
+const time = z.number().check(z.gte(0), z.lte(8.64e15));
+const session = {
+  userId: z.string().check(z.minLength(1), z.maxLength(256)),
+  sessionIdleMs: z.number().check(z.gt(0), z.lte(8.64e15)),
+  idleDeadline: time,
+};
+const method = z.enum(['password', 'fido2', 'recoveryCode']);
+/** The methods a pending sign-in allows. DSM's FIDO2 challenge is server data: not stored. */
+const secondFactor = z.object({ methods: z.array(z.enum(['fido2', 'recoveryCode'])) });
+
+const persistedSchema = z.object({
+  format: z.literal(SIGN_IN_SNAPSHOT_FORMAT),
+  version: z.literal(SIGN_IN_SNAPSHOT_VERSION),
+  state: z.enum(['signedOut', 'awaitingSecondFactor', 'signedIn', 'expired']),
+  userId: z.nullable(session.userId),
+  method: z.nullable(method),
+  sessionIdleMs: z.nullable(session.sessionIdleMs),
+  idleDeadline: z.nullable(time),
+  lastRefreshAt: z.nullable(time),
+  secondFactor: z.nullable(secondFactor),
+  expiryReason: z.nullable(z.enum(['idle', 'server'])),
+  savedAt: z.number(),
+  /** Present when `persist()` had a `snapshotKey`: unpadded base64url of the HMAC. */
+  signature: z.optional(z.string()),
+});
+
+/** What each state restores from: a session's state needs its session (objects strip the rest). */
+const restoreSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('signedIn'), ...session, method, lastRefreshAt: time }),
+  z.object({ state: z.literal('awaitingSecondFactor'), ...session, secondFactor }),
+  z.object({ state: z.literal('expired') }),
+  z.object({ state: z.literal('signedOut') }),
+]);
 
 /**
  * What `persist()` returns: plain JSON with no secret in it, and no token. The app keeps the
@@ -33,51 +55,7 @@ export const SIGN_IN_SNAPSHOT_VERSION = 1;
  * `signedIn` is refused. Without one, a stored snapshot is trusted exactly as far as its
  * storage is (see SECURITY.md, "Persisted snapshots: the trust model").
  */
-export interface PersistedSignIn {
-  format: typeof SIGN_IN_SNAPSHOT_FORMAT;
-  version: typeof SIGN_IN_SNAPSHOT_VERSION;
-  state: 'signedOut' | 'awaitingSecondFactor' | 'signedIn' | 'expired';
-  userId: string | null;
-  method: SignInMethod | null;
-  sessionIdleMs: number | null;
-  idleDeadline: number | null;
-  lastRefreshAt: number | null;
-  /** The methods a pending sign-in allows. DSM's FIDO2 challenge is server data: not stored. */
-  secondFactor: { methods: SecondFactorMethod[] } | null;
-  expiryReason: SessionExpiryReason | null;
-  savedAt: number;
-  /** Present when `persist()` had a `snapshotKey`: unpadded base64url of the HMAC. */
-  signature?: string;
-}
-
-const time = z.nullable(z.number().check(z.gte(0), z.lte(8.64e15)));
-
-const persistedSchema = z.object({
-  format: z.literal(SIGN_IN_SNAPSHOT_FORMAT),
-  version: z.literal(SIGN_IN_SNAPSHOT_VERSION),
-  state: z.enum(['signedOut', 'awaitingSecondFactor', 'signedIn', 'expired']),
-  userId: z.nullable(z.string().check(z.minLength(1), z.maxLength(256))),
-  method: z.nullable(z.enum(['password', 'fido2', 'recoveryCode'])),
-  sessionIdleMs: z.nullable(z.number().check(z.gt(0), z.lte(8.64e15))),
-  idleDeadline: time,
-  lastRefreshAt: time,
-  secondFactor: z.nullable(z.object({ methods: z.array(z.enum(['fido2', 'recoveryCode'])) })),
-  expiryReason: z.nullable(z.enum(['idle', 'server'])),
-  savedAt: z.number(),
-  signature: z.optional(z.string()),
-});
-
-const expectation: SnapshotExpectation = {
-  format: SIGN_IN_SNAPSHOT_FORMAT,
-  version: SIGN_IN_SNAPSHOT_VERSION,
-  noun: 'sign-in snapshot',
-  refuse: (message, reason) => new InvalidSnapshotError(message, reason),
-};
-
-/** Checks `snapshotKey` (throws `InvalidInputError`, whose message never holds the key). */
-export function readSignInSnapshotKeys(snapshotKey: unknown): SnapshotKeyRing {
-  return readSnapshotKeys(snapshotKey, (message) => new InvalidInputError(message));
-}
+export type PersistedSignIn = z.output<typeof persistedSchema>;
 
 /**
  * Builds the persisted form from the machine's state, signed when a `snapshotKey` is given
@@ -89,22 +67,10 @@ export function toPersistedSignIn(
   now: number,
   snapshotKey?: SnapshotKeys,
 ): PersistedSignIn {
-  return sealSnapshot(
-    SIGN_IN_SNAPSHOT_FORMAT,
-    unsignedSnapshot(state, context, now),
-    readSignInSnapshotKeys(snapshotKey),
-  );
-}
-
-/** What is kept of each state: a request in flight is stored as where it started from. */
-function unsignedSnapshot(
-  state: SignInStateName,
-  context: SignInContext,
-  now: number,
-): PersistedSignIn {
+  // What is kept of each state: a request in flight is stored as where it started from.
   const signedIn = state === 'signedIn';
   const session = signedIn || state === 'awaitingSecondFactor';
-  return {
+  const snapshot: PersistedSignIn = {
     format: SIGN_IN_SNAPSHOT_FORMAT,
     version: SIGN_IN_SNAPSHOT_VERSION,
     state: session || state === 'expired' ? state : 'signedOut',
@@ -117,70 +83,37 @@ function unsignedSnapshot(
     expiryReason: state === 'expired' ? context.expiryReason : null,
     savedAt: now,
   };
+  return sealSnapshot(SIGN_IN_SNAPSHOT_FORMAT, snapshot, snapshotKey);
 }
 
-function parse(value: unknown, keys: SnapshotKeyRing): PersistedSignIn {
-  const parsed = persistedSchema.safeParse(openSnapshot(value, keys, expectation));
-  if (!parsed.success) {
-    throw new InvalidSnapshotError(
-      `The stored snapshot is not a dsm-2fa-guard sign-in snapshot (bad fields: ${badFields(parsed.error.issues)}).`,
-      'malformed',
-    );
-  }
-  return parsed.data as PersistedSignIn;
-}
-
-function incomplete(state: string): never {
+/** The data, or a refusal naming the top-level fields at fault (never a value read). */
+function check<T>(schema: z.ZodMiniType<T>, data: unknown): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const fields = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '(root)')));
   throw new InvalidSnapshotError(
-    `The stored snapshot is ${state} but misses its session.`,
+    `The stored snapshot is not a dsm-2fa-guard sign-in snapshot (bad fields: ${[...fields].join(', ')}).`,
     'malformed',
   );
 }
 
 /**
- * The controller's restore step: checks `snapshotKey` even when there is no snapshot (a bad
- * key fails at creation, not at the first `persist()`), then the snapshot, if any.
- */
-export function signInRestoreFromOptions(options: {
-  snapshot?: PersistedSignIn | string;
-  snapshotKey?: SnapshotKeys;
-}): SignInRestore | null {
-  const keys = readSignInSnapshotKeys(options.snapshotKey);
-  return options.snapshot === undefined ? null : restoreInput(options.snapshot, keys);
-}
-
-/**
  * Checks a stored snapshot (an object or its JSON text) and turns it into the machine's restore
  * input (`null` for signed out). With a `snapshotKey`, the snapshot must carry a signature by
- * one of its keys. Throws `InvalidSnapshotError` (see its `reason`) for anything it
- * cannot trust, and `InvalidInputError` for a bad key.
+ * one of its keys. Throws `InvalidSnapshotError` (see its `reason`) for anything it cannot
+ * trust, and `InvalidInputError` for a bad key.
  */
 export function fromPersistedSignIn(
   value: unknown,
   options: { snapshotKey?: SnapshotKeys } = {},
 ): SignInRestore | null {
-  return restoreInput(value, readSignInSnapshotKeys(options.snapshotKey));
-}
-
-function restoreInput(value: unknown, keys: SnapshotKeyRing): SignInRestore | null {
-  const snapshot = parse(value, keys);
-  const { userId, sessionIdleMs, idleDeadline } = snapshot;
-  switch (snapshot.state) {
-    case 'signedIn': {
-      const { method, lastRefreshAt } = snapshot;
-      if (!userId || !method || !sessionIdleMs || idleDeadline === null || lastRefreshAt === null)
-        incomplete('signed in');
-      return { state: 'signedIn', userId, method, sessionIdleMs, idleDeadline, lastRefreshAt };
-    }
-    case 'awaitingSecondFactor': {
-      const { secondFactor } = snapshot;
-      if (!userId || !sessionIdleMs || idleDeadline === null || !secondFactor)
-        incomplete('awaiting a second factor');
-      return { state: 'awaitingSecondFactor', userId, sessionIdleMs, idleDeadline, secondFactor };
-    }
-    case 'expired':
-      return { state: 'expired', reason: snapshot.expiryReason ?? 'server' };
-    default:
-      return null;
-  }
+  const data = openSnapshot(value, readSnapshotKeys(options.snapshotKey), {
+    format: SIGN_IN_SNAPSHOT_FORMAT,
+    version: SIGN_IN_SNAPSHOT_VERSION,
+    noun: 'sign-in snapshot',
+  });
+  const { expiryReason } = check(persistedSchema, data);
+  const restore = check(restoreSchema, data);
+  if (restore.state === 'expired') return { state: 'expired', reason: expiryReason ?? 'server' };
+  return restore.state === 'signedOut' ? null : restore;
 }

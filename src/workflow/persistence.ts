@@ -4,14 +4,9 @@ import type {
   TwoFactorConfigContext,
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
-import { openSnapshot, type SnapshotExpectation } from '../persistence/openSnapshot.js';
-import {
-  readSnapshotKeys,
-  type SnapshotKeyRing,
-  type SnapshotKeys,
-  sealSnapshot,
-} from '../persistence/signer.js';
-import { InvalidInputError, InvalidSnapshotError } from './errors.js';
+import { openSnapshot } from '../persistence/openSnapshot.js';
+import { readSnapshotKeys, type SnapshotKeys, sealSnapshot } from '../persistence/signer.js';
+import { InvalidSnapshotError } from './errors.js';
 
 export const SNAPSHOT_FORMAT = 'dsm-2fa-guard/two-factor-config';
 export const SNAPSHOT_VERSION = 1;
@@ -63,17 +58,8 @@ const FIELDS: Record<string, (value: unknown, data: Record<string, unknown>) => 
   signature: (value) => value === undefined || typeof value === 'string',
 };
 
-const expectation: SnapshotExpectation = {
-  format: SNAPSHOT_FORMAT,
-  version: SNAPSHOT_VERSION,
-  noun: 'snapshot',
-  refuse: (message, reason) => new InvalidSnapshotError(message, reason),
-};
-
 /** Checks `snapshotKey` (throws `InvalidInputError`, whose message never holds the key). */
-export function readWorkflowSnapshotKeys(snapshotKey: unknown): SnapshotKeyRing {
-  return readSnapshotKeys(snapshotKey, (message) => new InvalidInputError(message));
-}
+export { readSnapshotKeys as readWorkflowSnapshotKeys } from '../persistence/signer.js';
 
 /**
  * Builds the persisted form from the machine's state, signed when a `snapshotKey` is given
@@ -86,24 +72,11 @@ export function toPersisted(
   now: number,
   snapshotKey?: SnapshotKeys,
 ): PersistedTwoFactorConfig {
-  return sealSnapshot(
-    SNAPSHOT_FORMAT,
-    unsignedSnapshot(userId, state, context, now),
-    readWorkflowSnapshotKeys(snapshotKey),
-  );
-}
-
-function unsignedSnapshot(
-  userId: string,
-  state: TwoFactorConfigStateName,
-  context: TwoFactorConfigContext,
-  now: number,
-): PersistedTwoFactorConfig {
   // An unlock in flight may have reached DSM: it is stored as locking, so that the restore
   // terminates to be certain, never re-sends it.
   const unlocking = state === 'unlocking';
   const kept = state === 'unlocked' || state === 'locking';
-  return {
+  const snapshot: PersistedTwoFactorConfig = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     userId,
@@ -113,6 +86,7 @@ function unsignedSnapshot(
     lockReason: state === 'locking' ? context.lockReason : unlocking ? 'user' : null,
     savedAt: now,
   };
+  return sealSnapshot(SNAPSHOT_FORMAT, snapshot, snapshotKey);
 }
 
 /**
@@ -126,16 +100,12 @@ export function fromPersisted(
   userId: string,
   options: { snapshotKey?: SnapshotKeys } = {},
 ): RestoreState | null {
-  return restoreInput(value, userId, readWorkflowSnapshotKeys(options.snapshotKey));
-}
-
-/** The checks of a stored snapshot, with the key already read: the restore input, or throws. */
-export function restoreInput(
-  value: unknown,
-  userId: string,
-  keys: SnapshotKeyRing,
-): RestoreState | null {
-  const data = openSnapshot(value, keys, expectation);
+  const keys = readSnapshotKeys(options.snapshotKey);
+  const data = openSnapshot(value, keys, {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    noun: 'snapshot',
+  });
   const bad = Object.keys(FIELDS).filter((field) => !FIELDS[field]!(data[field], data));
   if (bad.length > 0) {
     throw new InvalidSnapshotError(
@@ -143,15 +113,9 @@ export function restoreInput(
       'malformed',
     );
   }
-  const snapshot = data as unknown as PersistedTwoFactorConfig;
-  if (snapshot.userId !== userId) {
+  const { state, deadline, serverLockBy, lockReason } = data as unknown as PersistedTwoFactorConfig;
+  if (data.userId !== userId) {
     throw new InvalidSnapshotError('The stored snapshot belongs to another user.', 'foreign');
   }
-  if (snapshot.state === 'locked') return null;
-  return {
-    state: snapshot.state,
-    deadline: snapshot.deadline,
-    serverLockBy: snapshot.serverLockBy,
-    lockReason: snapshot.lockReason,
-  };
+  return state === 'locked' ? null : { state, deadline, serverLockBy, lockReason };
 }

@@ -1,11 +1,7 @@
 import { DEFAULT_AUTO_LOCK_MS } from '../../machines/twoFactorConfig.js';
 import { TwoFactorConfig, type TwoFactorConfigOptions } from './createTwoFactorConfig.js';
 import { InvalidSnapshotError } from './errors.js';
-import {
-  type PersistedTwoFactorConfig,
-  readWorkflowSnapshotKeys,
-  restoreInput,
-} from './persistence.js';
+import { fromPersisted, type PersistedTwoFactorConfig } from './persistence.js';
 
 /** `createTwoFactorConfig`'s options and a snapshot of `persist()` to resume from. */
 export type RestoreTwoFactorConfigOptions = Omit<TwoFactorConfigOptions, 'snapshot'> & {
@@ -26,8 +22,7 @@ export type RestoreTwoFactorConfigOptions = Omit<TwoFactorConfigOptions, 'snapsh
  */
 export function restoreTwoFactorConfig(options: RestoreTwoFactorConfigOptions): TwoFactorConfig {
   const { snapshot, ...rest } = options ?? ({} as RestoreTwoFactorConfigOptions);
-  const keys = readWorkflowSnapshotKeys(rest.snapshotKey);
-  const restore = restoreInput(snapshot, rest.userId, keys);
+  const restore = fromPersisted(snapshot, rest.userId, rest);
   // No honest snapshot's deadline is later than one window from now (the margin absorbs clock
   // skew between a back end's instances): believing one could show "unlocked" after DSM
   // locked. DSM's own lock (`serverLockBy`) only bounds how long a terminate is retried: a late
