@@ -1,7 +1,7 @@
 import type { ApprovalRequest } from '../client/schemas.js';
+import { checkText } from '../controller/core.js';
 import { TwoFactorConfigUnlockedError } from '../workflow/errors.js';
 import { getAssertionFor } from './ceremonies.js';
-import { checkRequestId } from './checkInput.js';
 import type { ApproveWithSecurityKeyOptions, SecurityKeyWorkflow } from './types.js';
 import { whileWorkflowIs } from './whileWorkflowIs.js';
 
@@ -24,7 +24,7 @@ export async function approveWithSecurityKey(
   requestId: string,
   options: ApproveWithSecurityKeyOptions = {},
 ): Promise<ApprovalRequest> {
-  const id = checkRequestId(requestId);
+  const id = checkText(requestId, 'The request id');
   if (options.tabs?.unlockedElsewhere) throw unlockedElsewhere();
   const challenge = await workflow.approvalChallenge(id);
   const fido2AuthRequest = await whileWorkflowIs(

@@ -7,12 +7,23 @@ import type {
 import { toWebAuthnCreationOptions, toWebAuthnRequestOptions } from '../client/webauthnShape.js';
 import { browserCreateCredential, browserGetAssertion } from './browserCeremonies.js';
 import { toSecurityKeyError } from './ceremonyError.js';
-import { SecurityKeyCancelledError } from './errors.js';
+import { type CeremonyKind, SecurityKeyCancelledError } from './errors.js';
 import { toDsmAssertionResult, toDsmAttestationResult } from './toDsmResult.js';
 import type { CreateCredentialOptions, GetAssertionOptions } from './types.js';
 
-function neverAborted(): AbortSignal {
-  return new AbortController().signal;
+/** Runs a ceremony unless already cancelled; whatever it throws becomes a `SecurityKeyError`. */
+async function ceremony<T>(
+  kind: CeremonyKind,
+  callerSignal: AbortSignal | undefined,
+  run: (context: { signal: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  const signal = callerSignal ?? new AbortController().signal;
+  try {
+    if (signal.aborted) throw new SecurityKeyCancelledError(kind);
+    return await run({ signal });
+  } catch (error) {
+    throw toSecurityKeyError(error, kind);
+  }
 }
 
 /**
@@ -24,15 +35,10 @@ export async function createCredentialFor(
   challenge: Fido2CreationOptions,
   options: CreateCredentialOptions = {},
 ): Promise<Fido2AttestationResult> {
-  const signal = options.signal ?? neverAborted();
   const create = options.create ?? browserCreateCredential;
-  let credential: Awaited<ReturnType<typeof create>>;
-  try {
-    if (signal.aborted) throw new SecurityKeyCancelledError('create');
-    credential = await create(toWebAuthnCreationOptions(challenge), { signal });
-  } catch (error) {
-    throw toSecurityKeyError(error, 'create');
-  }
+  const credential = await ceremony('create', options.signal, (context) =>
+    create(toWebAuthnCreationOptions(challenge), context),
+  );
   return toDsmAttestationResult(credential);
 }
 
@@ -44,14 +50,9 @@ export async function getAssertionFor(
   challenge: Fido2RequestOptions,
   options: GetAssertionOptions = {},
 ): Promise<Fido2AssertionResult> {
-  const signal = options.signal ?? neverAborted();
   const get = options.get ?? browserGetAssertion;
-  let credential: Awaited<ReturnType<typeof get>>;
-  try {
-    if (signal.aborted) throw new SecurityKeyCancelledError('get');
-    credential = await get(toWebAuthnRequestOptions(challenge), { signal });
-  } catch (error) {
-    throw toSecurityKeyError(error, 'get');
-  }
+  const credential = await ceremony('get', options.signal, (context) =>
+    get(toWebAuthnRequestOptions(challenge), context),
+  );
   return toDsmAssertionResult(credential);
 }

@@ -8,11 +8,6 @@ import {
   SecurityKeyUnsupportedError,
 } from './errors.js';
 
-function errorName(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('name' in error)) return undefined;
-  return typeof error.name === 'string' ? error.name : undefined;
-}
-
 /**
  * The typed error for whatever a ceremony threw. Browsers report why through the error's
  * `name` (a `DOMException`); @simplewebauthn/browser's `WebAuthnError` keeps that name, so one
@@ -21,7 +16,7 @@ function errorName(error: unknown): string | undefined {
 export function toSecurityKeyError(error: unknown, ceremony: CeremonyKind): SecurityKeyError {
   if (error instanceof SecurityKeyError) return error;
   const cause = { cause: error };
-  switch (errorName(error)) {
+  switch ((error as { name?: unknown } | null)?.name) {
     // NotAllowedError covers "the user dismissed the prompt" and "it timed out": browsers
     // deliberately do not tell the two apart.
     case 'NotAllowedError':

@@ -1,7 +1,7 @@
 import type { User } from '../client/schemas.js';
+import { checkText } from '../controller/core.js';
 import { TwoFactorConfigLockedError } from '../workflow/errors.js';
 import { createCredentialFor } from './ceremonies.js';
-import { checkDeviceName } from './checkInput.js';
 import type { RegisterSecurityKeyOptions, SecurityKeyWorkflow } from './types.js';
 import { whileWorkflowIs } from './whileWorkflowIs.js';
 
@@ -18,7 +18,8 @@ export async function registerSecurityKey(
   name: string,
   options: RegisterSecurityKeyOptions = {},
 ): Promise<User> {
-  const deviceName = checkDeviceName(name);
+  // Before the challenge, so a bad name never costs the user a touch of the key.
+  const deviceName = checkText(name, 'The security key name');
   const challenge = await workflow.newDeviceChallenge();
   const attestationResult = await whileWorkflowIs(
     workflow,
