@@ -251,9 +251,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         return { serverLockBy, monoServerLockBy };
       }),
       setLockReason: assign((_, params: { reason: LockReason }) => ({ lockReason: params.reason })),
-      keepFirstLockReason: assign(({ context }, params: { reason: LockReason }) => ({
-        lockReason: context.lockReason ?? params.reason,
-      })),
+      keepLockReason: assign(({ context }) => ({ lockReason: context.lockReason ?? 'user' })),
       recordFailure: assign(({ event }) => ({
         lastError: failureInfo(errorOf(event)),
       })),
@@ -492,7 +490,8 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       unlocked: {
         type: 'parallel',
         on: {
-          lock: { target: 'locking', actions: lockFor('user') },
+          // No reason set is the user's (emitLocked's default): one assign fewer per lock.
+          lock: 'locking',
           dispose: { target: 'locking', actions: lockFor('dispose') },
           checkDeadline: {
             guard: 'isPastDeadline',
@@ -625,7 +624,8 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           },
         },
         on: {
-          dispose: { actions: { type: 'keepFirstLockReason', params: { reason: 'dispose' } } },
+          // The lock under way keeps its reason (none set: the user's).
+          dispose: { actions: 'keepLockReason' },
           // A terminated or replaced session has nothing left to lock.
           sessionEnded: { target: 'locked', actions: [lockFor('session'), 'emitLocked'] },
         },

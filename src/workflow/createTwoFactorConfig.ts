@@ -501,7 +501,8 @@ export class TwoFactorConfig {
     return toPersisted(
       this.userId,
       stateNameOf(snapshot),
-      { ...snapshot.context, ...this.#bounds() },
+      // A lock with no reason set is the user's, as the chart's `locked` event says.
+      { ...snapshot.context, lockReason: snapshot.context.lockReason ?? 'user', ...this.#bounds() },
       this.#clock.now(),
       this.#options.snapshotKey,
     );
