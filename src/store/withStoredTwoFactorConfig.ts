@@ -6,6 +6,7 @@ import {
   type TwoFactorConfigOptions,
 } from '../workflow/createTwoFactorConfig.js';
 import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
+import { waitForSnapshot } from '../workflow/snapshots.js';
 import { checkKey } from './checkStoreArguments.js';
 import type { SnapshotStore } from './SnapshotStore.js';
 
@@ -63,19 +64,9 @@ export async function withStoredTwoFactorConfig<T>(
 }
 
 /** Resolves once no request is in flight; a terminate waiting to retry is left for later. */
-function requestsSettled(workflow: TwoFactorConfig): Promise<void> {
-  const idle = () =>
-    !workflow.view.busy || workflow.actor.getSnapshot().matches({ locking: 'retrying' });
-  if (idle()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const subscription = workflow.actor.subscribe({
-      next: () => {
-        if (!idle()) return;
-        subscription.unsubscribe();
-        resolve();
-      },
-      error: () => resolve(),
-      complete: () => resolve(),
-    });
-  });
-}
+const requestsSettled = (workflow: TwoFactorConfig) =>
+  waitForSnapshot(
+    workflow.actor,
+    () => !workflow.view.busy || workflow.actor.getSnapshot().matches({ locking: 'retrying' }),
+    { clock: systemClock, stopped: Error, timedOut: Error },
+  ).catch(() => {});

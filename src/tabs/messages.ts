@@ -14,15 +14,18 @@ interface Envelope {
   userId: string;
 }
 
-export type TabMessage =
+/** What a message says, without its envelope. */
+export type TabMessageBody =
   /** A new tab asks the others where they stand. */
-  | (Envelope & { type: 'hello' })
+  | { type: 'hello' }
   /** The sender's configuration is unlocked until `deadline`; DSM locks by `serverLockBy`. */
-  | (Envelope & { type: 'unlocked'; deadline: number; serverLockBy: number | null })
+  | { type: 'unlocked'; deadline: number; serverLockBy: number | null }
   /** The sender is locking (terminate in flight): every tab locks now. */
-  | (Envelope & { type: 'locking'; serverLockBy: number | null })
+  | { type: 'locking'; serverLockBy: number | null }
   /** The sender is locked again (DSM confirmed, or the session ended). */
-  | (Envelope & { type: 'locked' });
+  | { type: 'locked' };
+
+export type TabMessage = Envelope & TabMessageBody;
 
 export type TabMessageType = TabMessage['type'];
 
@@ -31,8 +34,7 @@ const isTime = (value: unknown): value is number =>
 
 /** The message, if `data` is one of ours; `null` for anything else on the channel. */
 export function parseTabMessage(data: unknown): TabMessage | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const m = data as Record<string, unknown>;
+  const m = Object(data) as Record<string, unknown>;
   if (m.kind !== TAB_MESSAGE_KIND || m.v !== 1) return null;
   if (typeof m.from !== 'string' || typeof m.userId !== 'string') return null;
   const envelope = { kind: TAB_MESSAGE_KIND, v: 1, from: m.from, userId: m.userId } as const;

@@ -1,6 +1,6 @@
 import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
 import { type Clock, systemClock } from '../workflow/clock.js';
-import { parseTabMessage, TAB_MESSAGE_KIND, type TabMessage } from './messages.js';
+import { parseTabMessage, TAB_MESSAGE_KIND, type TabMessageBody } from './messages.js';
 import { type OtherTab, OtherTabs } from './otherTabs.js';
 
 /** DSM's ten minutes: how long a remote unlock is trusted when its tab sent no `serverLockBy`. */
@@ -94,12 +94,8 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
     for (const listener of listeners) listener(view);
   });
 
-  type Body =
-    | { type: 'hello' | 'locked' }
-    | { type: 'unlocked'; deadline: number; serverLockBy: number | null }
-    | { type: 'locking'; serverLockBy: number | null };
   let closed = false;
-  const post = (body: Body) => {
+  const post = (body: TabMessageBody) => {
     if (closed) return;
     channel.postMessage({
       kind: TAB_MESSAGE_KIND,
@@ -137,7 +133,7 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
 
   // The others → this tab.
   const onMessage = (event: MessageEvent) => {
-    const message: TabMessage | null = parseTabMessage(event.data);
+    const message = parseTabMessage(event.data);
     if (!message || message.from === tabId || message.userId !== workflow.userId) return;
     workflow.checkDeadline();
     switch (message.type) {
