@@ -1,10 +1,7 @@
 import { InsecureBaseUrlError } from './errors/setupErrors.js';
 
 /** 127.0.0.0/8, ::1 and localhost. The URL parser has already normalized IPv4 and IPv6 forms. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+const LOOPBACK_HOST = /^(localhost|\[::1\]|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
 /**
  * Checks DSM's base URL and returns it without a trailing slash. Throws `InsecureBaseUrlError`
@@ -40,7 +37,7 @@ export function checkBaseUrl(baseUrl: string | URL): string {
       `The DSM base URL must not have a query or a fragment (${where}${url.pathname}).`,
     );
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  if (url.protocol === 'http:' && !LOOPBACK_HOST.test(url.hostname)) {
     throw new InsecureBaseUrlError(
       'insecure',
       `The DSM base URL must use https: ${where} would send passwords and tokens in clear ` +

@@ -46,12 +46,14 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], nu
   ) as { [K in keyof T]: Exclude<T[K], null> };
 }
 
+/** Credential descriptors with their ids in base64url. */
 function descriptors(
-  list: Fido2CreationOptions['excludeCredentials'] | null | undefined,
+  list: Fido2CreationOptions['excludeCredentials'] | undefined,
 ): WebAuthnCredentialDescriptorJSON[] {
-  return (list ?? []).map(({ id, type, transports }) =>
-    transports ? { id, type, transports } : { id, type },
-  );
+  return (list ?? []).map(({ id, type, transports }) => {
+    const descriptor = { id: toBase64Url(id), type };
+    return transports ? { ...descriptor, transports } : descriptor;
+  });
 }
 
 /**
@@ -87,10 +89,7 @@ export function toWebAuthnCreationOptions(
       alg: alg === 'Es256' ? -7 : alg,
     })),
     timeout: options.timeout,
-    excludeCredentials: descriptors(options.excludeCredentials).map((d) => ({
-      ...d,
-      id: toBase64Url(d.id),
-    })),
+    excludeCredentials: descriptors(options.excludeCredentials),
     authenticatorSelection: selection ? defined(selection) : undefined,
     attestation: options.attestation,
     extensions: options.extensions ? defined(options.extensions) : undefined,
@@ -103,9 +102,7 @@ export function toWebAuthnRequestOptions(options: Fido2RequestOptions): WebAuthn
     challenge: toBase64Url(options.challenge),
     timeout: options.timeout,
     rpId: options.rpId,
-    allowCredentials: options.allowCredentials
-      ? descriptors(options.allowCredentials).map((d) => ({ ...d, id: toBase64Url(d.id) }))
-      : undefined,
+    allowCredentials: options.allowCredentials ? descriptors(options.allowCredentials) : undefined,
     userVerification: options.userVerification,
     extensions: options.extensions ? defined(options.extensions) : undefined,
   });

@@ -1,13 +1,5 @@
 import * as z from 'zod/mini';
 
-/**
- * DSM's `Base64UrlSafe` (`format: byte`): binary data as base64. DSM writes the URL-safe
- * alphabet; the standard one is accepted too.
- */
-export const Base64Data = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_\-+/]*={0,2}$/, 'must be base64 or base64url'));
-
 /** DSM's name pattern: one line, not blank, at most 4096 characters (a device name). */
 export const DeviceName = z
   .string()

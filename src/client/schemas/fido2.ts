@@ -26,7 +26,7 @@ export const PublicKeyCredentialDescriptor = z.object({
 
 const UserVerificationRequirement = z.enum(['required', 'preferred', 'discouraged']);
 
-export const AuthenticationExtensionsClientInputs = z.object({
+const AuthenticationExtensionsClientInputs = z.object({
   appidExclude: z.optional(z.nullable(z.string())),
   appid: z.optional(z.nullable(z.string())),
 });
@@ -48,7 +48,7 @@ const NestedUser = z.object({
 const FlatUser = z.object({ id: Base64Binary, name: z.string(), displayName: z.string() });
 
 /** ES256: the OpenAPI document says `"Es256"`, DSM's Go client and WebAuthn say `-7`. */
-export const CoseAlgorithm = z.union([z.literal(-7), z.literal('Es256')]);
+const CoseAlgorithm = z.union([z.literal(-7), z.literal('Es256')]);
 
 /**
  * `PublicKeyCredentialCreationOptions` from `MfaNewChallenge?protocol=fido2`: what
