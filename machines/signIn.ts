@@ -105,6 +105,8 @@ const completeWith = (method: SecondFactorMethod) => ({
   type: 'completeSession' as const,
   params: (args: { event: { output: SessionTouchOutput } }) => ({ method, ...sentAt(args) }),
 });
+/** The idle deadline passed: end the session (terminate, then `expired`). */
+const idleSignOut = { target: '#signIn.signingOut', actions: signOutFor('idle') } as const;
 /** How a session ends: a sign-out (the user's, or dispose), or DSM's 401 elsewhere. */
 const sessionEnds = {
   signOut: { target: '#signIn.signingOut', actions: signOutFor('user') },
@@ -452,14 +454,10 @@ export function createSignInMachine(now: Now = Date.now) {
         states: {
           // No activity since the last Refresh: only the idle timer is pending.
           idle: {
-            after: { idleTimeout: { target: '#signIn.signingOut', actions: signOutFor('idle') } },
+            after: { idleTimeout: idleSignOut },
             on: {
               activity: [
-                {
-                  guard: 'isPastIdleDeadline',
-                  target: '#signIn.signingOut',
-                  actions: signOutFor('idle'),
-                },
+                { guard: 'isPastIdleDeadline', ...idleSignOut },
                 { guard: 'isRefreshDue', target: 'refreshing' },
                 { target: 'active' },
               ],
@@ -469,21 +467,11 @@ export function createSignInMachine(now: Now = Date.now) {
           active: {
             after: {
               refreshDue: [
-                {
-                  guard: 'isPastIdleDeadline',
-                  target: '#signIn.signingOut',
-                  actions: signOutFor('idle'),
-                },
+                { guard: 'isPastIdleDeadline', ...idleSignOut },
                 { target: 'refreshing' },
               ],
             },
-            on: {
-              activity: {
-                guard: 'isPastIdleDeadline',
-                target: '#signIn.signingOut',
-                actions: signOutFor('idle'),
-              },
-            },
+            on: { activity: { guard: 'isPastIdleDeadline', ...idleSignOut } },
           },
           refreshing: {
             entry: 'markRefreshSent',

@@ -88,14 +88,14 @@ export type SignInRestore =
   | { state: 'expired'; reason: SessionExpiryReason };
 
 export interface SignInInput {
-  /** Send Refresh at most this often while the app reports activity. Default 60 000 ms. */
+  /** Send Refresh at most this often while the app reports `activity()`. Default 60 000 ms. */
   refreshIntervalMs?: number;
   /**
    * The idle timeout the app wants. The session ends after the shorter of this and DSM's own
    * (`expires_in`, 24 h for users by default). Default: DSM's.
    */
   idleTimeoutMs?: number;
-  /** How long to wait after a 429 without `Retry-After`. Default 60 000 ms. */
+  /** How long to refuse sign-ins after a 429 that gave no `Retry-After`. Default 60 000 ms. */
   rateLimitFallbackMs?: number;
   restore?: SignInRestore | null;
 }
@@ -164,11 +164,11 @@ export type SignInEmitted =
       retryAfterMs?: number;
     };
 
+/** What a request's actor takes: its event's fields. */
+type InputOf<T extends SignInRequest> = Omit<Extract<SignInEvent, { type: T }>, 'type'>;
+
 /** Authenticate actor: email and password in, the session's facts out (not its token). */
-export interface AuthenticateInput {
-  email: string;
-  password: RedactedValue;
-}
+export type AuthenticateInput = InputOf<'signIn'>;
 export interface AuthenticateOutput {
   userId: string;
   /** Wall-clock ms the request was sent. */
@@ -179,12 +179,8 @@ export interface AuthenticateOutput {
 }
 
 /** The second-factor actors. */
-export interface CompleteFido2AuthInput {
-  assertion: unknown;
-}
-export interface RecoveryCodeAuthInput {
-  code: RedactedValue;
-}
+export type CompleteFido2AuthInput = InputOf<'completeWithAssertion'>;
+export type RecoveryCodeAuthInput = InputOf<'completeWithRecoveryCode'>;
 
 /** Refresh and the second-factor actors resolve with when their request was sent. */
 export interface SessionTouchOutput {

@@ -4,6 +4,7 @@ import type { SignInMachine } from '../../machines/signIn.js';
 import type {
   SecondFactorMethod,
   SignInEmitted,
+  SignInInput,
   SignInMethod,
   SignInStateName,
 } from '../../machines/signIn.types.js';
@@ -14,13 +15,8 @@ import type { SnapshotKeys } from '../persistence/signer.js';
 import type { Clock } from '../workflow/clock.js';
 import type { PersistedSignIn } from './persistence.js';
 
-interface SignInCommonOptions {
-  /** Send Refresh at most this often while the app reports `activity()`. Default 60 000 ms. */
-  refreshIntervalMs?: number;
-  /** The app's idle timeout; the shorter of this and DSM's `expires_in` applies. Default: DSM's. */
-  idleTimeoutMs?: number;
-  /** How long to refuse sign-ins after a 429 that gave no `Retry-After`. Default 60 000 ms. */
-  rateLimitFallbackMs?: number;
+/** `refreshIntervalMs`, `idleTimeoutMs` and `rateLimitFallbackMs` are the chart's input. */
+interface SignInCommonOptions extends Omit<SignInInput, 'restore'> {
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedSignIn | string;
   /**
