@@ -63,10 +63,6 @@ export class SecondFactorFailedError extends DsmError {
     );
     this.method = method;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { method: this.method };
-  }
 }
 
 /**

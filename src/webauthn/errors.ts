@@ -31,10 +31,6 @@ export abstract class SecurityKeyError extends DsmError {
     super(code, message, options);
     this.ceremony = ceremony;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { ceremony: this.ceremony };
-  }
 }
 
 /**

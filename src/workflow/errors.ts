@@ -156,10 +156,6 @@ export class InvalidSnapshotError extends DsmError {
     super('INVALID_SNAPSHOT', message);
     this.reason = reason;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { reason: this.reason };
-  }
 }
 
 /**

@@ -80,15 +80,13 @@ export abstract class DsmError extends Error {
     this.code = code;
   }
 
-  /** Fields worth logging beyond name, code and message; subclasses add theirs. */
-  protected details(): Record<string, unknown> {
-    return {};
-  }
-
+  /**
+   * Name, code, message and the fields a subclass adds (each documented on its class; those
+   * left `undefined` are omitted). Never `cause` or `stack`, which are not enumerable.
+   */
   toJSON(): DsmErrorJson {
-    const details = Object.fromEntries(
-      Object.entries(this.details()).filter(([, value]) => value !== undefined),
-    );
-    return { name: this.name, code: this.code, message: this.message, ...details };
+    const { name, code, ...fields } = this as DsmError & Record<string, unknown>;
+    const defined = Object.entries(fields).filter(([, value]) => value !== undefined);
+    return { name, code, message: this.message, ...Object.fromEntries(defined) };
   }
 }

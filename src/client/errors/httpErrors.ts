@@ -80,10 +80,6 @@ export class DsmHttpError extends DsmError {
   untrustedServerText(): string {
     return serverTexts.get(this) ?? '';
   }
-
-  protected override details(): Record<string, unknown> {
-    return { status: this.status, operationId: this.operationId, retryAfterMs: this.retryAfterMs };
-  }
 }
 
 /** Thrown on HTTP 400: DSM found the request malformed (e.g. an attestation it could not verify). */
@@ -152,10 +148,6 @@ export class DsmForbiddenError extends DsmHttpError {
     const reason = forbiddenReason(init.serverText ?? '');
     super(init, 'FORBIDDEN', forbiddenSentences[reason]);
     this.reason = reason;
-  }
-
-  protected override details(): Record<string, unknown> {
-    return { ...super.details(), reason: this.reason };
   }
 }
 

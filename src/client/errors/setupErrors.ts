@@ -17,10 +17,6 @@ export class InsecureBaseUrlError extends DsmError {
     super('INSECURE_BASE_URL', message);
     this.reason = reason;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { reason: this.reason };
-  }
 }
 
 /**
@@ -41,10 +37,6 @@ export class DsmMissingCredentialsError extends DsmError {
     );
     this.operationId = operationId;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { operationId: this.operationId };
-  }
 }
 
 /**
@@ -62,9 +54,5 @@ export class DsmOptionsError extends DsmError {
   constructor(option: string, expected: string) {
     super('INVALID_OPTIONS', `createDsmClient's ${option} must be ${expected}.`);
     this.option = option;
-  }
-
-  protected override details(): Record<string, unknown> {
-    return { option: this.option };
   }
 }

@@ -20,10 +20,6 @@ export class DsmNetworkError extends DsmError {
     );
     this.operationId = operationId;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { operationId: this.operationId };
-  }
 }
 
 /**
@@ -45,10 +41,6 @@ export class DsmTimeoutError extends DsmError {
     this.operationId = operationId;
     this.timeoutMs = timeoutMs;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { operationId: this.operationId, timeoutMs: this.timeoutMs };
-  }
 }
 
 /**
@@ -63,9 +55,5 @@ export class DsmAbortedError extends DsmError {
   constructor(operationId: string) {
     super('ABORTED', `${operationId} was aborted by its caller's AbortSignal.`);
     this.operationId = operationId;
-  }
-
-  protected override details(): Record<string, unknown> {
-    return { operationId: this.operationId };
   }
 }

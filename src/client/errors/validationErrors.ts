@@ -38,10 +38,6 @@ export class DsmResponseValidationError extends DsmError {
     this.status = status;
     this.issues = issues;
   }
-
-  protected override details(): Record<string, unknown> {
-    return { operationId: this.operationId, status: this.status, issues: this.issues };
-  }
 }
 
 /**
@@ -62,9 +58,5 @@ export class DsmRequestValidationError extends DsmError {
     );
     this.operationId = operationId;
     this.issues = issues;
-  }
-
-  protected override details(): Record<string, unknown> {
-    return { operationId: this.operationId, issues: this.issues };
   }
 }
