@@ -228,6 +228,8 @@ function isExternalEvent(event: unknown): boolean {
  */
 export class TwoFactorConfig {
   readonly actor: TwoFactorConfigActor;
+  /** The actor's own `send`, for the workflow's events: they need no checking. */
+  readonly #post: (event: TwoFactorConfigEvent) => void;
   readonly userId: string;
   #client: DsmClient;
   readonly #clock: Clock;
@@ -306,12 +308,12 @@ export class TwoFactorConfig {
     });
     workflows.set(this.actor.system, this);
     // Apps hold the actor (selectors, the inspector): a raw send gets a typed error too.
-    const send = this.actor.send.bind(this.actor);
+    this.#post = this.actor.send.bind(this.actor);
     this.actor.send = (event) => {
       if (!isExternalEvent(event)) {
         invalid(`Send a TwoFactorConfigEvent: ${EXTERNAL_EVENTS.join(', ')}.`);
       }
-      send(event);
+      this.#post(event);
     };
     this.actor.start();
 
@@ -356,7 +358,7 @@ export class TwoFactorConfig {
         this.#enqueue(async () => {
           try {
             // A late timer may still show "unlocked" past the deadline: let the clocks decide.
-            if (this.state === 'unlocked') this.actor.send({ type: 'checkDeadline' });
+            if (this.state === 'unlocked') this.#post({ type: 'checkDeadline' });
             await this.#settled();
             if (this.state === 'unlocked') return { deadline: this.deadline! };
             if (this.state === 'sessionExpired') throw new SessionExpiredError();
@@ -375,7 +377,7 @@ export class TwoFactorConfig {
   async lock(): Promise<void> {
     this.#assertAlive();
     if (!OPEN_STATES.includes(this.state)) return;
-    if (this.state !== 'locking') this.actor.send({ type: 'lock' });
+    if (this.state !== 'locking') this.#post({ type: 'lock' });
     await this.#waitFor((snapshot) => !OPEN_STATES.includes(stateNameOf(snapshot)));
   }
 
@@ -450,7 +452,7 @@ export class TwoFactorConfig {
 
   /** Re-checks the deadline now (a tab became visible, the laptop woke up). */
   checkDeadline(): void {
-    if (!this.#disposing) this.actor.send({ type: 'checkDeadline' });
+    if (!this.#disposing) this.#post({ type: 'checkDeadline' });
   }
 
   /**
@@ -464,11 +466,11 @@ export class TwoFactorConfig {
     if (typeof client?.config2faTerminate !== 'function') invalid('client must be a DsmClient.');
     const old = this.#client;
     const owed = client !== old && OPEN_STATES.includes(this.state);
-    if (owed) this.actor.send({ type: 'sessionEnded' });
+    if (owed) this.#post({ type: 'sessionEnded' });
     this.#client = client;
     // Best effort, with the old session's own token; DSM locks it by itself at its deadline.
     if (owed) old.config2faTerminate({ keepalive: this.#keepalive }).catch(() => {});
-    if (this.state === 'sessionExpired') this.actor.send({ type: 'sessionRenewed' });
+    if (this.state === 'sessionExpired') this.#post({ type: 'sessionRenewed' });
   }
 
   /**
@@ -478,7 +480,7 @@ export class TwoFactorConfig {
    * `createSignIn` calls this for every workflow attached to it.
    */
   endSession(): void {
-    if (!this.#disposing) this.actor.send({ type: 'sessionEnded' });
+    if (!this.#disposing) this.#post({ type: 'sessionEnded' });
   }
 
   /** Calls `listener` with the current view now and after every change. */
@@ -518,7 +520,7 @@ export class TwoFactorConfig {
       this.#detachBrowser?.();
       const active = this.actor.getSnapshot().status === 'active';
       if (active && OPEN_STATES.includes(this.state)) {
-        this.actor.send({ type: 'dispose' });
+        this.#post({ type: 'dispose' });
         // One attempt is best effort; DSM locks by itself at its deadline. From here the
         // workflow is terminating, retrying, locked or sessionExpired: wait for any but the first.
         await this.#waitFor(
@@ -662,7 +664,7 @@ export class TwoFactorConfig {
     return new Promise((resolve, reject) => {
       this.#waiters ??= this.#listen();
       this.#waiters.set(id, { kind, resolve, reject });
-      this.actor.send(event);
+      this.#post(event);
     });
   }
 
