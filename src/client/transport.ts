@@ -121,8 +121,8 @@ const bodilessStatuses = [204, 205, 304];
 const decoder = new TextDecoder();
 
 /**
- * The bodies `bufferedFetch` read, by the bodiless response it handed to ky in their place:
- * read once, never wrapped in a second stream.
+ * The bodies `bufferedFetch` read, by their response: read once, never wrapped in a second
+ * stream or a second response (ky reads no body).
  */
 const bodies = new WeakMap<Response, Uint8Array>();
 
@@ -146,13 +146,8 @@ async function bufferedFetch(
     : bodilessStatuses.includes(status) || declared > maxResponseBytes
       ? 0
       : successLimit;
-  const read = new Response(null, {
-    status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  bodies.set(read, await readAtMost(response.body, limit));
-  return read;
+  bodies.set(response, await readAtMost(response.body, limit));
+  return response;
 }
 
 /** Reads at most `limit` bytes of a body and cancels the rest. */
