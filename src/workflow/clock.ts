@@ -33,16 +33,16 @@ export const MAX_TIMER_MS = 2_147_483_647;
 
 interface LongTimer {
   inner: unknown;
-  /** Milliseconds still to wait after the inner timer. */
-  left: number;
 }
 
-/** Sets the inner timer for the next step of at most `MAX_TIMER_MS` (no closure unless re-armed). */
-function arm(clock: Clock, timer: LongTimer, callback: () => void): void {
-  const step = Math.min(timer.left, MAX_TIMER_MS);
-  timer.left -= step;
+/**
+ * Sets the inner timer for the next step of at most `MAX_TIMER_MS`, `left` ms to go: a pending
+ * timer holds no closure of ours unless it has to be re-armed.
+ */
+function arm(clock: Clock, timer: LongTimer, callback: () => void, left: number): void {
+  const step = Math.min(left, MAX_TIMER_MS);
   timer.inner = clock.setTimeout(
-    timer.left > 0 ? () => arm(clock, timer, callback) : callback,
+    left > step ? () => arm(clock, timer, callback, left - step) : callback,
     step,
   );
 }
@@ -56,8 +56,8 @@ export function withLongTimers(clock: Clock): Clock {
     now: () => clock.now(),
     ...(clock.monotonic && { monotonic: () => clock.monotonic!() }),
     setTimeout(callback, ms) {
-      const timer: LongTimer = { inner: undefined, left: Math.max(0, ms) || 0 }; // NaN: at once
-      arm(clock, timer, callback);
+      const timer: LongTimer = { inner: undefined };
+      arm(clock, timer, callback, Math.max(0, ms) || 0); // NaN: at once
       return timer;
     },
     clearTimeout(id) {
