@@ -176,6 +176,8 @@ const EXTERNAL_EVENTS = [
   'dispose',
 ];
 
+const noInput = () => undefined;
+
 function invalid(message: string): never {
   throw new InvalidInputError(message);
 }
@@ -383,7 +385,7 @@ export class TwoFactorConfig {
 
   /** Asks DSM for a FIDO2 creation challenge (MfaNewChallenge). Config operation. */
   newDeviceChallenge(): Promise<Fido2CreationOptions> {
-    return this.#operation('newDeviceChallenge', () => undefined);
+    return this.#operation('newDeviceChallenge', noInput);
   }
 
   /** Registers a security key from `navigator.credentials.create()`'s result. Config operation. */
@@ -409,10 +411,8 @@ export class TwoFactorConfig {
 
   /** Replaces the user's recovery codes and returns the new ones. Config operation. */
   generateRecoveryCodes(): Promise<string[]> {
-    return this.#operation<Secret<readonly string[]>>(
-      'generateRecoveryCodes',
-      () => undefined,
-    ).then((codes) => [...codes.reveal()]);
+    // DSM's codes travel wrapped in a Secret up to their caller's promise (see #listen).
+    return this.#operation('generateRecoveryCodes', noInput);
   }
 
   /** Asks DSM for the FIDO2 assertion challenge of an approval request. Approval operation. */
@@ -636,10 +636,12 @@ export class TwoFactorConfig {
       switch (event.type) {
         case 'unlocked':
           return this.#settle(id, undefined, { deadline: event.deadline });
-        case 'operationSucceeded':
-          return outcome?.ok
-            ? this.#settle(id, undefined, outcome.value)
-            : this.#settle(id, new OperationInterruptedError(event.kind));
+        case 'operationSucceeded': {
+          if (!outcome?.ok) return this.#settle(id, new OperationInterruptedError(event.kind));
+          const { value } = outcome;
+          // Recovery codes, wrapped until here: their caller gets them as a new array.
+          return this.#settle(id, undefined, value instanceof Secret ? [...value.reveal()] : value);
+        }
         case 'unlockFailed':
         case 'operationFailed':
           return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
