@@ -1,8 +1,9 @@
 /**
- * The testbed's `fetch`: it logs every DSM operation the client sends with the workflow's
- * state at that instant (for invariant 2), knows which answers are still in flight (so the
- * testbed can tell "waiting for the network" from "waiting for a timer"), and can send an
- * operation to a port where nothing listens (a real ECONNREFUSED).
+ * The testbed's `fetch`es: one per workflow, which logs every DSM operation that workflow's
+ * client sends with ITS state at that instant (for invariant 2), and one for the clients of no
+ * workflow (sign-in, `openSession()`'s, `testbed.client`). One log for all: it knows which
+ * answers are still in flight (so the testbed can tell "waiting for the network" from "waiting
+ * for a timer"), and can send an operation to a port where nothing listens (a real ECONNREFUSED).
  */
 import { createServer } from 'node:net';
 import { operationIdOf } from '../emulator/operations.js';
@@ -11,14 +12,23 @@ import { operationIdOf } from '../emulator/operations.js';
 export interface SentRequest {
   /** DSM's operationId, or `METHOD path` for a path DSM does not have. */
   readonly operationId: string;
-  /** The workflow's state when the request left (`setup` before the workflow exists). */
+  /**
+   * The state, when the request left, of the workflow that sent it; `other` for a client of no
+   * workflow (`openSession()`'s, `testbed.client`), `setup` before the testbed exists.
+   */
   readonly state: string;
   /** True until the answer, body included, has been read, cancelled or failed. */
   readonly inFlight: boolean;
 }
 
+/** Who sends through a `fetch` of the log: the state to record, for the request leaving. */
+export type Sender = (request: { operationId: string; bearer: () => string | null }) => string;
+
 export interface RequestLog {
+  /** The `fetch` of the clients of no workflow: records `stateNow`'s answer. */
   fetch: typeof globalThis.fetch;
+  /** A `fetch` of its own for one sender (a workflow's client): records what `sender` says. */
+  fetchAs(sender: Sender): typeof globalThis.fetch;
   /** Every request sent so far, oldest first. */
   readonly sent: readonly SentRequest[];
   /** Requests without an answer (read to the end) yet. */
@@ -29,8 +39,8 @@ export interface RequestLog {
   unreachable(operationId: string): Promise<void>;
   /** Forgets the requests sent so far (a long run keeps its memory flat). */
   clear(): void;
-  /** Called as each request leaves; returns the state to record (`setup` until set). */
-  stateNow: (operationId: string) => string;
+  /** Called as each request of `fetch` leaves; returns the state to record (`setup` until set). */
+  stateNow: Sender;
 }
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -80,7 +90,22 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** Wraps `inner`. The testbed sets `stateNow`, and checks invariant 2 there. */
+/** The bearer token a request carries, to compare and never keep: it is a secret. */
+function bearerOf(input: RequestInfo | URL, init: RequestInit | undefined): string | null {
+  const headers =
+    init?.headers !== undefined
+      ? new Headers(init.headers)
+      : input instanceof Request
+        ? input.headers
+        : undefined;
+  const value = headers?.get('authorization');
+  return value?.startsWith('Bearer ') ? value.slice('Bearer '.length) : null;
+}
+
+/**
+ * Wraps `inner`. The testbed sets `stateNow` and gives each workflow's client a `fetchAs` of
+ * its own, whose sender checks invariant 2 against that workflow.
+ */
 export function requestLog(inner: typeof globalThis.fetch): RequestLog {
   let sent: Array<{ operationId: string; state: string; inFlight: boolean }> = [];
   let pending = 0;
@@ -95,39 +120,43 @@ export function requestLog(inner: typeof globalThis.fetch): RequestLog {
     waiters = [];
     for (const resolve of ready) resolve();
   };
-  const fetch: typeof globalThis.fetch = (input, init) => {
-    // Read without building a Request: that would take the body away from the real call.
-    const isRequest = input instanceof Request;
-    const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
-    const url = new URL(isRequest ? input.url : String(input), 'http://127.0.0.1');
-    const operationId = operationIdOf(method, url.pathname) ?? `${method} ${url.pathname}`;
-    const entry = { operationId, state: log.stateNow(operationId), inFlight: true };
-    sent.push(entry);
-    pending += 1;
-    const target = unreachable.get(operationId);
-    let response: Promise<Response>;
-    try {
-      // A request sent nowhere never reaches a server, so its body does not matter.
-      response = target
-        ? globalThis.fetch(`${target}${url.pathname}${url.search}`, {
-            method,
-            signal: init?.signal ?? (isRequest ? input.signal : null),
-          })
-        : inner(input, init);
-    } catch (error) {
-      done(entry);
-      throw error;
-    }
-    return response.then(
-      (res) => trackBody(res, () => done(entry)),
-      (error: unknown) => {
+  const fetchAs =
+    (sender: Sender): typeof globalThis.fetch =>
+    (input, init) => {
+      // Read without building a Request: that would take the body away from the real call.
+      const isRequest = input instanceof Request;
+      const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
+      const url = new URL(isRequest ? input.url : String(input), 'http://127.0.0.1');
+      const operationId = operationIdOf(method, url.pathname) ?? `${method} ${url.pathname}`;
+      const state = sender({ operationId, bearer: () => bearerOf(input, init) });
+      const entry = { operationId, state, inFlight: true };
+      sent.push(entry);
+      pending += 1;
+      const target = unreachable.get(operationId);
+      let response: Promise<Response>;
+      try {
+        // A request sent nowhere never reaches a server, so its body does not matter.
+        response = target
+          ? globalThis.fetch(`${target}${url.pathname}${url.search}`, {
+              method,
+              signal: init?.signal ?? (isRequest ? input.signal : null),
+            })
+          : inner(input, init);
+      } catch (error) {
         done(entry);
         throw error;
-      },
-    );
-  };
+      }
+      return response.then(
+        (res) => trackBody(res, () => done(entry)),
+        (error: unknown) => {
+          done(entry);
+          throw error;
+        },
+      );
+    };
   const log: RequestLog = {
-    fetch,
+    fetch: fetchAs((request) => log.stateNow(request)),
+    fetchAs,
     stateNow: () => 'setup',
     get sent() {
       return sent;

@@ -37,13 +37,11 @@ export async function startWorkflowTestbed(
   try {
     const baseUrl = 'url' in emulator ? String(emulator.url) : 'http://127.0.0.1';
     const requests = requestLog(inProcess ? emulator.fetch : (input, init) => fetch(input, init));
-    const anonymous = createDsmClient({
-      baseUrl,
-      fetch: requests.fetch,
-      retry: TESTBED_RETRY,
-      ...options.client,
-    });
-    const credentials = shared ? addTestbedUser(shared) : seededCredentials(options);
+    const clientOn = (fetch: typeof globalThis.fetch) =>
+      createDsmClient({ baseUrl, fetch, retry: TESTBED_RETRY, ...options.client });
+    const anonymous = clientOn(requests.fetch);
+    const credentials =
+      options.user ?? (shared ? addTestbedUser(shared) : seededCredentials(options));
     // The user's keys: the approval key registered below, and another for every key a step adds.
     const authenticator = createSecurityKeys();
     const newSession =
@@ -61,6 +59,8 @@ export async function startWorkflowTestbed(
       authenticator,
       session,
       newSession,
+      // Each workflow's client of its own, on the same retries, timeout and transport.
+      clientFor: (fetch, token) => clientOn(fetch).withToken(token),
       credentials,
       options,
     });

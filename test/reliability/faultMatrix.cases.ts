@@ -69,10 +69,10 @@ export const OPERATIONS: readonly OperationRow[] = [
     role: 'config',
     prepare: async (testbed) => {
       await unlocked(testbed);
-      // The challenge through the workflow itself: only an operation may send it unlocked.
-      const challenge = testbed.workflow.newDeviceChallenge();
-      await testbed.settle(challenge);
-      const attestation = await testbed.authenticator.createCredential(await challenge);
+      // The challenge from a client of no workflow on the same session (checked by no
+      // invariant): the workflow under the fault sends UpdateUser and nothing before it.
+      const challenge = await testbed.client.mfaNewChallenge();
+      const attestation = await testbed.authenticator.createCredential(challenge);
       return () => testbed.workflow.addDevice('Desk key', attestation);
     },
   },

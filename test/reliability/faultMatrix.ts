@@ -70,6 +70,8 @@ async function runCell(row: OperationRow, fault: FaultColumn): Promise<void> {
       expect(testbed.serverUnlocked()).toBe(expected.serverUnlocked);
     }
     expect(testbed.requestsSent).toContain(row.operationId);
+    // Invariant 1 once more as the cell settled (the testbed also checks it as things happen).
+    expect(testbed.checkInvariants()).toEqual([]);
 
     await promises.track(testbed.dispose());
     expect(testbed.violations).toEqual([]);

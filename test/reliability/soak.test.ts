@@ -1,11 +1,13 @@
 /**
- * Load and soak: 200 workflows, one DSM user and session each (200 testbeds on one in-process
- * emulator), through a simulated hour of random operations (one `ManualClock` for the workflows
- * and the emulator), with
- * stateless restores from persisted snapshots mixed in. Invariants 1 and 2 are checked at every
- * state change and over every request; the heap is measured after a forced GC at the start and
- * at the end of the hour; after disposal no timer of ours, socket or server is left.
+ * Load and soak: 200 workflows on ONE DSM user, a session each (200 testbeds on one in-process
+ * emulator, all signed in as the same user: they contend for its devices, recovery codes and
+ * approvals), through a simulated hour of random operations (one `ManualClock` for the
+ * workflows and the emulator), with stateless restores from persisted snapshots mixed in.
+ * Invariants 1 and 2 are checked at every state change and over every request; the heap is
+ * measured after a forced GC at the start and at the end of the hour; after disposal no timer
+ * of ours, socket or server is left.
  */
+import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
@@ -68,12 +70,16 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
   const violations: string[] = [];
   const unexpected: string[] = [];
   const seats: Seat[] = [];
+  // One user for all: the contention on its devices, codes and approvals is what is soaked.
+  const user = { email: 'soak@example.com', password: `soak password ${randomUUID()}` };
+  emulator.addUser(user);
   for (let i = 0; i < CONTROLLERS; i++) {
-    // Each testbed adds a user of its own; sessions straight from the emulator's state: 200
+    // Every testbed on that user, a session each straight from the emulator's state: 200
     // sign-ins would only test sign-in. The testbeds check invariants 1 and 2 as they happen.
     const testbed = await startWorkflowTestbed({
       time: clock,
       on: emulator,
+      user,
       session: 'direct',
       securityKey: false,
       client: { retry: {} },
@@ -164,6 +170,9 @@ it('keeps 200 workflows right through a simulated hour, without growing or leaki
   checkRequests();
   const heapEnd = await measureHeap();
 
+  // All of them on the one user (a user each would not contend), a session each.
+  expect(new Set(seats.map(({ testbed }) => testbed.userId)).size).toBe(1);
+  expect(new Set(seats.map(({ testbed }) => testbed.token.reveal())).size).toBe(CONTROLLERS);
   const states = seats.map(({ testbed }) => testbed.workflow.state);
   expect(new Set(states)).toEqual(new Set(['locked']));
   expect(seats.filter(({ testbed }) => testbed.serverUnlocked())).toEqual([]);

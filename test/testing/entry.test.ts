@@ -18,6 +18,7 @@ import {
   ManualClock,
   ModelMismatchError,
   startWorkflowTestbed,
+  type WorkflowTestbed,
   type WorkflowTestPath,
   workflowTestParams,
   workflowTestPaths,
@@ -84,30 +85,104 @@ describe('the testbed watches the wire, the invariants and time', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => vi.useRealTimers());
+  /** A testbed in process, on a direct session, without a security key. */
+  const inProcess = () =>
+    startWorkflowTestbed({ time, transport: 'in-process', session: 'direct', securityKey: false });
+  /** Lets the testbed settle `action`, then returns what it settled with. */
+  const settled = async <T>(testbed: WorkflowTestbed, action: Promise<T>): Promise<T> => {
+    await testbed.settle(action);
+    return action;
+  };
 
   it('logs each request with the state it left in, and catches a config request sent while locked', async () => {
-    const testbed = await startWorkflowTestbed({
-      time,
-      transport: 'in-process',
-      session: 'direct',
-      securityKey: false,
-    });
+    const testbed = await inProcess();
     // A direct session sends nothing; sign-in is not what this test is about.
     expect(testbed.requestsSent).toEqual([]);
-    const unlocking = testbed.workflow.unlock(testbed.password);
-    await testbed.settle(unlocking);
-    await unlocking;
+    await settled(testbed, testbed.workflow.unlock(testbed.password));
     expect(testbed.requests).toEqual([
       { operationId: 'Config2faAuth', state: 'unlocking', inFlight: false },
     ]);
     expect(testbed.violations).toEqual([]);
-    // Another part of the app sends a config request on the session behind the workflow's back.
+    // Another part of the app, on the session but no workflow's: logged as such, not checked.
     await testbed.client.generateRecoveryCodes();
+    expect(testbed.requests.at(-1)).toEqual({
+      operationId: 'GenerateRecoveryCodes',
+      state: 'other',
+      inFlight: false,
+    });
+    expect(testbed.violations).toEqual([]);
+    // The workflow's own client sends a config request behind the workflow's guards.
+    await testbed.clientOf(testbed.workflow).generateRecoveryCodes();
     expect(testbed.violations).toEqual([
       expect.stringMatching(
         /^invariant 2: GenerateRecoveryCodes sent while "unlocked"|^invariant 2: GenerateRecoveryCodes sent while \{"unlocked"/,
       ),
     ]);
+    await testbed.close();
+  });
+
+  it('checks each workflow against its own state: a second tab unlocked next to a locked workflow is no violation', async () => {
+    const testbed = await inProcess();
+    const tab = testbed.createWorkflow();
+    await settled(testbed, tab.unlock(testbed.password));
+    await settled(testbed, tab.generateRecoveryCodes());
+    expect(testbed.workflow.state).toBe('locked');
+    expect(testbed.requests).toEqual([
+      { operationId: 'Config2faAuth', state: 'unlocking', inFlight: false },
+      { operationId: 'GenerateRecoveryCodes', state: 'unlocked', inFlight: false },
+    ]);
+    expect(testbed.violations).toEqual([]);
+    await testbed.close();
+  });
+
+  it('catches a second workflow that breaks invariant 2 while the one under test is unlocked', async () => {
+    const testbed = await inProcess();
+    await settled(testbed, testbed.workflow.unlock(testbed.password));
+    // On another session too: a workflow on an openSession() client is watched as well.
+    const other = await testbed.openSession();
+    const tabs = [testbed.createWorkflow(), testbed.createWorkflow({ client: other.client })];
+    // (DSM refuses the second: its session is locked. The request left all the same.)
+    for (const tab of tabs)
+      await testbed
+        .clientOf(tab)
+        .generateRecoveryCodes()
+        .catch(() => {});
+    // The workflow under test is unlocked; the tabs, which sent them, are locked.
+    expect(testbed.violations).toEqual([
+      expect.stringMatching(
+        /^invariant 2: GenerateRecoveryCodes sent by createWorkflow\(\) #1 while \{"locked"/,
+      ),
+      expect.stringMatching(
+        /^invariant 2: GenerateRecoveryCodes sent by createWorkflow\(\) #2 while \{"locked"/,
+      ),
+    ]);
+    expect(testbed.requests.slice(-2).map((request) => request.state)).toEqual([
+      'locked',
+      'locked',
+    ]);
+    expect(JSON.stringify(testbed.violations)).not.toContain(other.token.reveal());
+    await testbed.close();
+  });
+
+  it('holds invariant 1 to a single client: another tab or client locking the session is no violation', async () => {
+    const testbed = await inProcess();
+    const tab = testbed.createWorkflow();
+    for (const workflow of [testbed.workflow, tab])
+      await settled(testbed, workflow.unlock(testbed.password));
+    await settled(testbed, tab.lock());
+    expect([testbed.workflow.state, testbed.serverUnlocked()]).toEqual(['unlocked', false]);
+    await tab.dispose();
+    // The tab is gone, but it was another client that locked: still no breach of the workflow's.
+    expect(testbed.checkInvariants()).toEqual([]);
+    // DSM refuses the workflow's next config operation, and it locks at once.
+    const refused = testbed.workflow.generateRecoveryCodes().catch((e: unknown) => e);
+    await testbed.settle(refused);
+    expect(await refused).toMatchObject({ code: 'FORBIDDEN' });
+    expect(testbed.workflow.state).toBe('locked');
+    // Unlocked again, then locked by a client of no workflow.
+    await settled(testbed, testbed.workflow.unlock(testbed.password));
+    await testbed.client.config2faTerminate();
+    expect(testbed.checkInvariants()).toEqual([]);
     await testbed.close();
   });
 
@@ -179,6 +254,72 @@ describe('the testbed watches the wire, the invariants and time', () => {
     expect([fired, clock.now()]).toEqual([['a'], 15]);
     await clock.advance(10);
     expect([fired, clock.now(), clock.pending]).toEqual([['a', 'b'], 25, 0]);
+  });
+});
+
+describe('the testbed checks invariant 1 as time moves, not only when a view changes', () => {
+  // DSM locks after 10 s, the workflows believe 30 s (25 s with the margin): at 20 s they
+  // still say unlocked with 5 s left, and no view changes to tell.
+  const start = async () => {
+    const clock = new ManualClock();
+    const testbed = await startWorkflowTestbed({
+      time: clock,
+      on: createEmulatorApp({ users: [], clock: clock.now, autoLockMs: 10_000 }),
+      session: 'direct',
+      securityKey: false,
+      workflow: { clock, autoLockMs: 30_000, expiringWarningMs: 0 },
+    });
+    return { clock, testbed };
+  };
+  const breach = (who: string) =>
+    `invariant 1: ${who} is unlocked (5000 ms left) while DSM is locked`;
+
+  it('after a move of testbed.time', async () => {
+    const { testbed } = await start();
+    await testbed.workflow.unlock(testbed.password);
+    expect(testbed.violations).toEqual([]);
+    await testbed.time.advance(20_000);
+    expect([testbed.workflow.state, testbed.workflow.remainingMs()]).toEqual(['unlocked', 5_000]);
+    expect(testbed.serverUnlocked()).toBe(false);
+    // Once per breach, however often it is checked.
+    await testbed.time.advance(1);
+    expect(testbed.violations).toEqual([
+      expect.stringMatching(
+        /^invariant 1: the workflow is unlocked \(\d+ ms left\) while DSM is locked$/,
+      ),
+    ]);
+    await testbed.close();
+  });
+
+  it('on checkInvariants() after a clock of your own moved, for every workflow it watches', async () => {
+    const { clock, testbed } = await start();
+    const other = await testbed.openSession();
+    const tab = testbed.createWorkflow({ client: other.client });
+    await testbed.workflow.unlock(testbed.password);
+    await tab.unlock(testbed.password);
+    await clock.advance(20_000);
+    expect(testbed.checkInvariants()).toEqual([
+      breach('the workflow'),
+      breach('the workflow by createWorkflow() #1'),
+    ]);
+    await testbed.close();
+  });
+
+  it('on each pass of settle() and as a request leaves', async () => {
+    const { clock, testbed } = await start();
+    await testbed.workflow.unlock(testbed.password);
+    await clock.advance(20_000);
+    await testbed.settle();
+    expect(testbed.violations).toEqual([breach('the workflow')]);
+    testbed.violations.length = 0;
+    await testbed.renewSession();
+    const second = await start();
+    await second.testbed.workflow.unlock(second.testbed.password);
+    await second.clock.advance(20_000);
+    // A request of no workflow is enough.
+    await second.testbed.client.refresh();
+    expect(second.testbed.violations).toEqual([breach('the workflow')]);
+    await Promise.all([testbed.close(), second.testbed.close()]);
   });
 });
 
