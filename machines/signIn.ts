@@ -105,6 +105,14 @@ const completeWith = (method: SecondFactorMethod) => ({
   type: 'completeSession' as const,
   params: (args: { event: { output: SessionTouchOutput } }) => ({ method, ...sentAt(args) }),
 });
+/**
+ * A request's state left by anything but its actor's answer (a sign-out, a dispose, a 401
+ * elsewhere) answers the request at once: `requestInterrupted`, whatever follows.
+ */
+const interruptsUnanswered = (request: SignInRequest, actor: string) => ({
+  type: 'interruptUnanswered' as const,
+  params: { request, actor },
+});
 /** The idle deadline passed: end the session (terminate, then `expired`). */
 const idleSignOut = { target: '#signIn.signingOut', actions: signOutFor('idle') } as const;
 /** How a session ends: a sign-out (the user's, or dispose), or DSM's 401 elsewhere. */
@@ -290,6 +298,13 @@ export function createSignInMachine(now: Now = Date.now) {
         type: 'signedOut' as const,
         reason: context.signingOutReason === 'dispose' ? ('dispose' as const) : ('user' as const),
       })),
+      interruptUnanswered: enqueueActions(
+        ({ event, enqueue }, params: { request: SignInRequest; actor: string }) => {
+          const { actor, request } = params;
+          const answered = [`xstate.done.actor.${actor}`, `xstate.error.actor.${actor}`];
+          if (!answered.includes(event.type)) enqueue.emit({ type: 'requestInterrupted', request });
+        },
+      ),
       refuse: emit(({ context }, params: { request: SignInRequest; code: SignInRefusalCode }) => ({
         type: 'requestRefused' as const,
         ...params,
@@ -353,6 +368,7 @@ export function createSignInMachine(now: Now = Date.now) {
 
       authenticating: {
         tags: 'busy',
+        exit: interruptsUnanswered('signIn', 'authenticate'),
         invoke: {
           id: 'authenticate',
           src: 'authenticate',
@@ -405,6 +421,7 @@ export function createSignInMachine(now: Now = Date.now) {
           },
           verifyingAssertion: {
             tags: 'busy',
+            exit: interruptsUnanswered('completeWithAssertion', 'completeFido2Auth'),
             invoke: {
               id: 'completeFido2Auth',
               src: 'completeFido2Auth',
@@ -421,6 +438,7 @@ export function createSignInMachine(now: Now = Date.now) {
           },
           verifyingRecoveryCode: {
             tags: 'busy',
+            exit: interruptsUnanswered('completeWithRecoveryCode', 'recoveryCodeAuth'),
             invoke: {
               id: 'recoveryCodeAuth',
               src: 'recoveryCodeAuth',

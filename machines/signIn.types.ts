@@ -157,6 +157,8 @@ export type SignInEmitted =
   | { type: 'refreshFailed'; error: unknown }
   | { type: 'sessionExpired'; reason: SessionExpiryReason }
   | { type: 'signedOut'; reason: SignOutReason }
+  /** A request in flight whose state was left without its answer (a sign-out, a 401 elsewhere). */
+  | { type: 'requestInterrupted'; request: SignInRequest }
   | {
       type: 'requestRefused';
       request: SignInRequest;

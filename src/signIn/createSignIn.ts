@@ -421,10 +421,15 @@ export class SignIn {
       case 'signInFailed':
       case 'secondFactorFailed':
         return { error: event.error };
-      case 'sessionExpired':
-        return { error: new SessionExpiredError() };
-      case 'signedOut':
-        return { error: new OperationInterruptedError(kind) };
+      // Left unanswered: a 401 elsewhere ended the session (what the request would have met),
+      // or a sign-out did (interrupted), answered now rather than once Terminate answers.
+      case 'requestInterrupted':
+        return {
+          error:
+            this.state === 'expired'
+              ? new SessionExpiredError()
+              : new OperationInterruptedError(kind),
+        };
       default:
         return null;
     }

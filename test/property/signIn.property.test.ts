@@ -11,7 +11,9 @@
  * 2. nothing but CompleteFido2Auth, RecoveryCodeAuth, Refresh and Terminate is sent on a pending
  *    session;
  * 3. every action settles (bounded with the fake clock), rejecting only with a string `code`;
- * 4. no password, token or recovery code shows in persisted snapshots, events or errors.
+ * 4. no password, token or recovery code shows in persisted snapshots, events or errors;
+ * 5. a second-factor check in flight when the user signs out rejects INTERRUPTED at once, not
+ *    once Terminate answers (here it hangs until the client's timeout).
  *
  * PROPERTY_RUNS sets the number of runs (FC_RUNS too): 100 by default, about a second; CI raises
  * it to 1000 (.ci/run). A failure prints its seed and path, and FC_SEED (with FC_PATH) replays it.
@@ -55,6 +57,7 @@ type Step =
   | { kind: 'code'; which: 'unused' | 'used' | 'wrong' }
   | { kind: 'activity' }
   | { kind: 'signOut' }
+  | { kind: 'signOutDuring'; check: 'key' | 'code' }
   | { kind: 'time'; ms: number }
   | { kind: 'serverExpire' }
   | { kind: 'fault'; fault: 'status500' | 'drop' };
@@ -77,6 +80,13 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'activity' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'signOut' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('signOutDuring' as const),
+      check: fc.constantFrom('key' as const, 'code' as const),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -116,6 +126,14 @@ const prefixArbitrary: fc.Arbitrary<Step[]> = fc.constantFrom<Step[]>(
     { kind: 'code', which: 'unused' },
     { kind: 'activity' },
     { kind: 'time', ms: REFRESH_INTERVAL_MS + 1_000 },
+  ],
+  [
+    { kind: 'signIn', right: true },
+    { kind: 'signOutDuring', check: 'code' },
+  ],
+  [
+    { kind: 'signIn', right: true },
+    { kind: 'signOutDuring', check: 'key' },
   ],
   // Toward the rate limit (wrong passwords and wrong codes count alike).
   [
@@ -254,6 +272,8 @@ function start(run: Run, step: Step): Promise<unknown> | null {
       return null;
     case 'signOut':
       return signIn.signOut();
+    case 'signOutDuring':
+      return signOutDuring(run, step.check);
     case 'time':
       return vi.advanceTimersByTimeAsync(step.ms);
     case 'serverExpire': {
@@ -277,7 +297,57 @@ function start(run: Run, step: Step): Promise<unknown> | null {
   }
 }
 
+type Outcome = 'pending' | 'done' | { error: unknown };
+
+/** The promise's outcome so far. */
+function watch(promise: Promise<unknown>): () => Outcome {
+  let outcome: Outcome = 'pending';
+  promise.then(
+    () => {
+      outcome = 'done';
+    },
+    (error: unknown) => {
+      outcome = { error };
+    },
+  );
+  return () => outcome;
+}
+
+/**
+ * Starts a valid second factor and, once it is in flight, signs out while Terminate hangs:
+ * invariant 5. Returns the sign-out (or the check, when it never got in flight).
+ */
+async function signOutDuring(run: Run, check: 'key' | 'code'): Promise<unknown> {
+  const { signIn } = run;
+  const checking = start(
+    run,
+    check === 'key' ? { kind: 'key', valid: true } : { kind: 'code', which: 'unused' },
+  )!;
+  const outcome = watch(checking);
+  // The key is asked first (WebCrypto, real time): wait for the check to be sent.
+  const verifying = () =>
+    signIn.actor.getSnapshot().matches({ awaitingSecondFactor: 'verifyingAssertion' }) ||
+    signIn.actor.getSnapshot().matches({ awaitingSecondFactor: 'verifyingRecoveryCode' });
+  for (let i = 0; i < 10_000 && outcome() === 'pending' && !verifying(); i += 1) {
+    await realImmediate();
+  }
+  if (!verifying()) return checking;
+  run.emulator.injectFault({ kind: 'hang', match: { operationId: 'Terminate' } });
+  const signingOut = signIn.signOut();
+  await drain();
+  const settled = outcome();
+  if (settled === 'pending') violation('5: a second factor still pending after signOut()');
+  if (settled === 'done') violation('5: a second factor interrupted by signOut() resolved');
+  recordError(run, settled.error);
+  const { code } = settled.error as { code: string };
+  if (code !== 'INTERRUPTED') violation(`5: an interrupted second factor rejected ${code}`);
+  // Past the client's timeout: the sign-out ends without Terminate's answer.
+  await vi.advanceTimersByTimeAsync(35_000);
+  return signingOut;
+}
+
 function recordError(run: Run, error: unknown): void {
+  if (error instanceof InvariantViolation) throw error;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') {
     violation(`3: rejected with an untyped value: ${inspect(error, { depth: 2 })}`);
@@ -290,24 +360,16 @@ function recordError(run: Run, error: unknown): void {
 /** Waits for the action: in-process answers first, then at most 35 s of fake time. */
 async function settle(run: Run, promise: Promise<unknown> | null): Promise<void> {
   if (promise === null) return drain();
-  let outcome: 'pending' | 'done' | { error: unknown } = 'pending';
-  promise.then(
-    () => {
-      outcome = 'done';
-    },
-    (error: unknown) => {
-      outcome = { error };
-    },
-  );
+  const outcome = watch(promise);
   // FIDO2 verification runs on WebCrypto's thread pool: give real time before fake time, so
   // the client's 30 s timeout never races an answer DSM is still computing.
   const realDeadline = performance.now() + 2_000;
-  while (outcome === 'pending' && performance.now() < realDeadline) await realImmediate();
-  if (outcome === 'pending') {
+  while (outcome() === 'pending' && performance.now() < realDeadline) await realImmediate();
+  if (outcome() === 'pending') {
     await vi.advanceTimersByTimeAsync(35_000);
     await drain();
   }
-  const settled = outcome as 'pending' | 'done' | { error: unknown };
+  const settled = outcome();
   if (settled === 'pending') violation(`3: still pending in ${run.signIn.state}`);
   if (settled !== 'done') recordError(run, settled.error);
   await drain();
