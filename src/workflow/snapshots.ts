@@ -26,23 +26,28 @@ export function waitForSnapshot<S>(
   predicate: (snapshot: S) => boolean,
   options: { clock: Clock; timeoutMs?: number; stopped: () => Error; timedOut: () => Error },
 ): Promise<void> {
-  if (predicate(actor.getSnapshot())) return Promise.resolve();
+  const current = actor.getSnapshot();
+  if (predicate(current)) return Promise.resolve();
+  // A stopped, done or failed actor calls no observer later (a finished one calls it during
+  // `subscribe`, a stopped one never): it would never settle.
+  if ((current as { status?: string }).status !== 'active')
+    return Promise.reject(options.stopped());
   return new Promise<void>((resolve, reject) => {
     let timer: unknown;
     // One named function per wait, the rest passed as arguments: cheaper to make.
-    function settle(error?: unknown) {
+    function settle(failed?: boolean, error?: unknown) {
       subscription.unsubscribe();
       if (timer !== undefined) options.clock.clearTimeout(timer);
-      if (error === undefined) resolve();
-      else reject(error);
+      if (failed) reject(error);
+      else resolve();
     }
     const subscription = actor.subscribe(
       (snapshot) => predicate(snapshot) && settle(),
-      settle,
-      () => settle(options.stopped()),
+      (error) => settle(true, error),
+      () => settle(true, options.stopped()),
     );
     if (options.timeoutMs !== undefined) {
-      timer = options.clock.setTimeout(() => settle(options.timedOut()), options.timeoutMs);
+      timer = options.clock.setTimeout(() => settle(true, options.timedOut()), options.timeoutMs);
     }
   });
 }
