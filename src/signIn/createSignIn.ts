@@ -18,6 +18,7 @@ import {
   invalid,
   Waiters,
 } from '../controller/core.js';
+import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
 import { readSnapshotKeys } from '../persistence/signer.js';
 import type { Clock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
@@ -29,7 +30,6 @@ import {
   WorkflowDisposedError,
 } from '../workflow/errors.js';
 import { machinesPerClock } from '../workflow/machinesPerClock.js';
-import { subscribeToView, topStateName, waitForSnapshot } from '../workflow/snapshots.js';
 import { createSignInActors } from './actors.js';
 import {
   AlreadySignedInError,

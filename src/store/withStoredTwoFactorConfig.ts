@@ -1,4 +1,5 @@
 import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
+import { waitForSnapshot } from '../controller/snapshots.js';
 import { systemClock } from '../workflow/clock.js';
 import {
   createTwoFactorConfig,
@@ -6,7 +7,6 @@ import {
   type TwoFactorConfigOptions,
 } from '../workflow/createTwoFactorConfig.js';
 import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
-import { waitForSnapshot } from '../workflow/snapshots.js';
 import { checkKey } from './checkStoreArguments.js';
 import type { SnapshotStore } from './SnapshotStore.js';
 

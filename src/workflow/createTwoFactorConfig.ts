@@ -31,6 +31,7 @@ import type {
 } from '../client/schemas.js';
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
+import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
 import type { SnapshotKeys } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
@@ -53,7 +54,6 @@ import {
   readWorkflowSnapshotKeys,
   toPersisted,
 } from './persistence.js';
-import { subscribeToView, topStateName, waitForSnapshot } from './snapshots.js';
 
 export interface TwoFactorConfigOptions {
   /** A DSM client carrying the user's session (`createDsmClient({ baseUrl, token })`). */

@@ -1,5 +1,5 @@
 import type { Observer, Subscription } from 'xstate';
-import type { Clock } from './clock.js';
+import type { Clock } from '../workflow/clock.js';
 
 /** What `waitForSnapshot` needs of an actor. */
 export interface SnapshotSource<S> {

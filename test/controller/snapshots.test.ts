@@ -5,8 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, fromPromise } from 'xstate';
+import { waitForSnapshot } from '../../src/controller/snapshots.js';
 import { systemClock } from '../../src/workflow/clock.js';
-import { waitForSnapshot } from '../../src/workflow/snapshots.js';
 
 const stopped = () => new Error('stopped');
 const timedOut = () => new Error('timed out');
