@@ -1,12 +1,12 @@
 /**
  * Model-based tests of the settings page (settingsPage.ts) with `dsm-2fa-guard/testing`:
  * every shortest path of the workflow model that the page can take is clicked through the
- * page, against the DSM emulator over HTTP, under fake time. After every step the testbed
+ * page, against the DSM emulator (in process), under fake time. After every step the testbed
  * checks the workflow and DSM against the model; the checks below check what the page shows.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // In your app: from 'dsm-2fa-guard/emulator' and 'dsm-2fa-guard/testing'.
-import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { createEmulatorApp } from '../../src/emulator/index.js';
 import {
   eventKey,
   expectationOf,
@@ -70,13 +70,10 @@ function checkPage(page: SettingsPage, snapshot: WorkflowModelSnapshot) {
 const time = fakeTimersControl(vi);
 
 describe('the settings page follows the 2FA workflow model', () => {
-  // One emulator on 127.0.0.1 for the file: each path gets a user of its own.
-  let server: RunningEmulator;
+  // One emulator for the file, in this process (the model is about the page, not the socket;
+  // test/model/workflowPaths.test.ts replays the paths over HTTP): each path gets a user of its own.
+  const server = createEmulatorApp();
   let testbed: WorkflowTestbed | undefined;
-  beforeAll(async () => {
-    server = await startEmulator();
-  });
-  afterAll(() => server.close());
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });

@@ -14,7 +14,7 @@ import { runScenario } from '../support/modelPropertyRunner.js';
 import { scenarioArbitrary } from '../support/modelPropertySteps.js';
 import { propertyRuns } from '../support/propertyRuns.js';
 
-const numRuns = propertyRuns(250);
+const numRuns = propertyRuns(100);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const path = process.env.FC_PATH;
 

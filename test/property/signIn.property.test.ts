@@ -35,7 +35,7 @@ import { createSignIn, type SignIn } from '../../src/signIn/index.js';
 import { startSignInTestbed } from '../../src/testing/index.js';
 import { propertyRuns } from '../support/propertyRuns.js';
 
-const numRuns = propertyRuns(100);
+const numRuns = propertyRuns(50);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const path = process.env.FC_PATH;
 
