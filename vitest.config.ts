@@ -1,12 +1,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The files that drive Chromium through Playwright. Playwright tracks its calls with an
+ * The file that drives Chromium through Playwright. Playwright tracks its calls with an
  * AsyncLocalStorage, which turns on Node's promise hooks for the rest of the process: every
- * promise after it costs several times as much. These files run in a process of their own,
+ * promise after it costs several times as much. It runs in a process of its own,
  * so that the rest of the suite (the library is promise-heavy) never pays for it.
  */
-const CHROMIUM_FILES = ['test/e2e/webPage.test.ts', 'test/react/hooks.test.ts'];
+const CHROMIUM_FILES = ['test/e2e/chromium.test.ts'];
 
 export default defineConfig({
   test: {

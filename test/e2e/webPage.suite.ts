@@ -1,31 +1,18 @@
 import { mkdir } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page, WebError } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import {
-  addVirtualSecurityKey,
-  chromiumAvailability,
-  launchChromium,
-  type RunningBrowser,
-} from '../support/browser.js';
+import { addVirtualSecurityKey, type RunningBrowser } from '../support/browser.js';
 import { type ServedPage, serveExamplePage } from '../support/browserPage.js';
-
-const chromium = chromiumAvailability();
 
 /** `expect.poll` with room for a loaded machine (two cores shared with Chromium and Vite). */
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 5_000 });
 const SCREENSHOTS = 'test-results/screenshots';
 const PASSWORD = 'correct horse battery staple';
 
-if (chromium.mustFail) {
-  it('runs the end-to-end tests in Chromium (CI is set, so a missing browser fails)', () => {
-    throw new Error(`Cannot run the end-to-end tests: ${chromium.reason}.`);
-  });
-}
-
-describe.skipIf(!chromium.available)(
-  `the example page in Chromium${chromium.available ? '' : ` (skipped: ${chromium.reason})`}`,
-  () => {
+/** The example page (examples/web) in Chromium, run by test/e2e/chromium.test.ts. */
+export function describeExamplePage(chromium: () => RunningBrowser): void {
+  describe('the example page in Chromium', () => {
     let emulator: RunningEmulator;
     let served: ServedPage;
     let browser: RunningBrowser;
@@ -35,13 +22,18 @@ describe.skipIf(!chromium.available)(
     // attributes", "Password forms should have (optionally hidden) username fields").
     const domWarnings: string[] = [];
 
+    const onPageError = (error: WebError) => pageErrors.push(error.error().message);
+    const onConsole = (message: ConsoleMessage) => {
+      if (message.text().startsWith('[DOM]')) domWarnings.push(message.text());
+    };
+
     beforeAll(async () => {
+      browser = chromium();
       emulator = await startEmulator({ port: 0 });
-      [served, browser] = await Promise.all([serveExamplePage(emulator.url), launchChromium()]);
-      browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
-      browser.context.on('console', (message) => {
-        if (message.text().startsWith('[DOM]')) domWarnings.push(message.text());
-      });
+      served = await serveExamplePage(emulator.url);
+      // This suite's listeners, for its own pages only: the browser is shared.
+      browser.context.on('weberror', onPageError);
+      browser.context.on('console', onConsole);
       await mkdir(SCREENSHOTS, { recursive: true });
     });
     afterEach(() => {
@@ -50,7 +42,8 @@ describe.skipIf(!chromium.available)(
       expect(domWarnings.splice(0)).toEqual([]);
     });
     afterAll(async () => {
-      await browser?.close();
+      browser?.context.off('weberror', onPageError);
+      browser?.context.off('console', onConsole);
       await served?.close();
       await emulator?.close();
     });
@@ -329,5 +322,5 @@ describe.skipIf(!chromium.available)(
       expect(stored).not.toContain(tokens[0]);
       await page.close();
     });
-  },
-);
+  });
+}
