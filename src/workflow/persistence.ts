@@ -35,15 +35,17 @@ export interface PersistedTwoFactorConfig {
 
 const isTime = (value: unknown) =>
   value === null || (typeof value === 'number' && value >= 0 && value <= 8.64e15);
-const oneOf =
-  (...values: unknown[]) =>
-  (value: unknown) =>
-    values.includes(value);
+/* @__NO_SIDE_EFFECTS__ */
+function oneOf(...values: unknown[]) {
+  return (value: unknown) => values.includes(value);
+}
 
 /**
  * The stored snapshot's fields and what each must hold. A table rather than a zod schema:
  * zod is the client's, at DSM's boundary, and importing it here would add all of zod to the
- * browser bundle of an app that imports only `createTwoFactorConfig`.
+ * browser bundle of an app that imports only `createTwoFactorConfig`. `oneOf` is marked
+ * free of side effects so that such an app's bundler drops the table too: only a restore
+ * reads it.
  */
 const FIELDS: Record<string, (value: unknown, data: Record<string, unknown>) => boolean> = {
   format: oneOf(SNAPSHOT_FORMAT),
