@@ -10,7 +10,7 @@ import {
   type Observer,
 } from 'xstate';
 import { Secret } from '../client/secret.js';
-import { type Clock, longTimersOf, systemClock } from '../workflow/clock.js';
+import { type Clock, longTimersOf, MAX_TIMER_MS, systemClock } from '../workflow/clock.js';
 import { InvalidInputError } from '../workflow/errors.js';
 import type { Outcome } from '../workflow/outcome.js';
 
@@ -28,21 +28,20 @@ export function checkClock(clock: Clock | undefined): Clock {
 }
 
 /**
- * Duration options: each left out, or a finite number of ms from its least value in `least`
- * up to `max` (the workflow's is setTimeout's ceiling; the sign-in re-arms its long timers).
+ * Duration options: each left out, or a number of ms from its least value in `least` up to
+ * `max`: setTimeout's ceiling by default (the workflow's timers); the sign-in, which re-arms its
+ * long timers, passes Date's range.
  */
 export function checkDurations<O extends object>(
   options: O,
   least: { [K in keyof O]?: number },
-  max = Number.POSITIVE_INFINITY,
+  max = MAX_TIMER_MS,
 ): void {
   for (const [name, min] of Object.entries(least) as Array<[keyof O & string, number]>) {
     const value = options[name];
-    if (
-      value !== undefined &&
-      !(typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max)
-    ) {
-      invalid(`${name} must be a number of ms from ${min}${max < Infinity ? ` to ${max}` : ''}.`);
+    // NaN fails both comparisons.
+    if (value !== undefined && !(typeof value === 'number' && value >= min && value <= max)) {
+      invalid(`${name} must be ${min} to ${max} ms.`);
     }
   }
 }
@@ -98,15 +97,14 @@ export interface Waiter {
 
 /**
  * Callers waiting for their outcome, by request id: each settled once, from the chart's
- * emitted events (which request, which outcome), never from snapshot diffs.
+ * emitted events (which request, which outcome), never from snapshot diffs. The Map itself:
+ * one object fewer per controller.
  */
-export class Waiters {
-  readonly #waiting = new Map<string, Waiter>();
-
+export class Waiters extends Map<string | null, Waiter> {
   /** Registers a waiter for `id`, then `send`s: an answer emitted while sending settles it. */
   wait<T>(id: string, kind: string, send: () => void): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { kind, resolve: resolve as (value: unknown) => void, reject });
+      this.set(id, { kind, resolve: resolve as (value: unknown) => void, reject });
       try {
         send();
       } catch (error) {
@@ -115,21 +113,18 @@ export class Waiters {
     });
   }
 
-  get(id: string | null): Waiter | undefined {
-    return id === null ? undefined : this.#waiting.get(id);
-  }
-
   /** Rejects with `error` when it is defined, otherwise resolves with `value`. */
   settle(id: string | null, error: unknown, value?: unknown): void {
     const waiter = this.get(id);
     if (!waiter) return;
-    this.#waiting.delete(id!);
+    this.delete(id);
     if (error === undefined) waiter.resolve(value);
     else waiter.reject(error);
   }
 
   /** Rejects every waiter (`dispose()`). */
   rejectAll(error: () => unknown): void {
-    for (const id of [...this.#waiting.keys()]) this.settle(id, error());
+    // A Map's iteration skips the entries deleted on the way, and visits every other.
+    for (const id of this.keys()) this.settle(id, error());
   }
 }

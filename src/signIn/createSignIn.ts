@@ -102,7 +102,12 @@ export class SignIn {
     if (!options || typeof options !== 'object' || !(options.client || options.baseUrl)) {
       invalid('createSignIn needs { baseUrl } or { client }.');
     }
-    checkDurations(options, { refreshIntervalMs: 1, idleTimeoutMs: 1, rateLimitFallbackMs: 0 });
+    // Any up to Date's range: long timers are re-armed.
+    checkDurations(
+      options,
+      { refreshIntervalMs: 1, idleTimeoutMs: 1, rateLimitFallbackMs: 0 },
+      8.64e15,
+    );
     this.#options = options;
     this.#clock = checkClock(options.clock);
     this.#anonymous =

@@ -1,10 +1,4 @@
-import {
-  type Actor,
-  createActor,
-  type InspectionEvent,
-  type Observer,
-  type SnapshotFrom,
-} from 'xstate';
+import type { Actor, InspectionEvent, Observer, SnapshotFrom } from 'xstate';
 import {
   createTwoFactorConfigMachine,
   isApprovalOperation,
@@ -31,13 +25,21 @@ import type {
 } from '../client/schemas.js';
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
+import {
+  checkClock,
+  checkDurations,
+  checkSecret,
+  checkText,
+  createControllerActor,
+  invalid,
+  Waiters,
+} from '../controller/core.js';
 import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
 import type { SnapshotKeys } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
-import { type Clock, longTimersOf, MAX_TIMER_MS, monotonicOf, systemClock } from './clock.js';
+import { type Clock, monotonicOf } from './clock.js';
 import {
-  InvalidInputError,
   OperationInterruptedError,
   PasswordNotProvidedError,
   SessionExpiredError,
@@ -48,7 +50,6 @@ import {
   WorkflowDisposedError,
 } from './errors.js';
 import { machinesPerClock } from './machinesPerClock.js';
-import type { Outcome } from './outcome.js';
 import {
   type PersistedTwoFactorConfig,
   readWorkflowSnapshotKeys,
@@ -124,17 +125,10 @@ export type TwoFactorConfigEventOf<T extends TwoFactorConfigEventType> = WithFai
 export type TwoFactorConfigActor = Actor<TwoFactorConfigMachine>;
 type Snapshot = SnapshotFrom<TwoFactorConfigMachine>;
 
-/** A caller waiting for an operation (or the unlock): settled by the workflow's events. */
-interface Waiter {
-  kind: string;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  outcome?: Outcome;
-}
-
 // One provided machine per clock, shared by every workflow on it: a live workflow costs an
-// actor, not a machine definition. Each actor system maps to its workflow, whose dependencies
-// the actors read when they start (closures held per workflow cost heap: test/bench).
+// actor, not a machine definition (the sign-in's `.provide()` per controller would cost one
+// per workflow: heap, test/bench). Each actor system maps to its workflow, whose dependencies
+// the actors read when they start (closures held per workflow cost heap too).
 const workflows = new WeakMap<object, TwoFactorConfig>();
 let dependenciesOf: (workflow: TwoFactorConfig) => ActorDependencies;
 const actors = createTwoFactorConfigActors((system) => {
@@ -178,36 +172,6 @@ const EXTERNAL_EVENTS = [
 
 const noInput = () => undefined;
 
-function invalid(message: string): never {
-  throw new InvalidInputError(message);
-}
-
-/** The duration options and their least values: each a number of ms within setTimeout's reach. */
-const DURATIONS = [
-  ['autoLockMs', 1],
-  ['safetyMarginMs', 0],
-  ['expiringWarningMs', 0],
-  ['terminateRetryBaseMs', 1],
-  ['disposeTimeoutMs', 0],
-] as const;
-
-/** One line of text, not blank, at most 4096 characters: DSM's rule for names and ids. */
-function checkText(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !/^[^\n]*\S[^\n]*$/.test(value) || value.length > 4096) {
-    invalid(`${what} must be one non-blank line of ≤ 4096 characters.`);
-  }
-  return value;
-}
-
-function checkPassword(password: unknown): Secret<string> {
-  const plain = password instanceof Secret && !password.cleared ? password.reveal() : password;
-  if (typeof plain !== 'string' || plain.length === 0) {
-    invalid('password must be a non-empty string.');
-  }
-  // Our own copy: cleared once the request is sent, whatever the caller does with theirs.
-  return new Secret(plain);
-}
-
 /**
  * Whether a raw `actor.send` event may reach the machine. XState stops the actor for good on
  * a malformed event, and takes a forged `xstate.*` event for an actor's answer.
@@ -245,7 +209,7 @@ export class TwoFactorConfig {
   #disposing: Promise<void> | null = null;
   #detachBrowser: (() => void) | undefined;
   /** Callers waiting for an outcome, by operation id; made at the first request (heap). */
-  #waiters: Map<string, Waiter> | null = null;
+  #waiters: Waiters | undefined;
 
   static {
     dependenciesOf = (workflow) => ({
@@ -258,7 +222,8 @@ export class TwoFactorConfig {
         if (!waiter) return;
         waiter.outcome = outcome;
         // A stopped actor's answer reaches no event: the workflow left the state first.
-        if (interrupted) workflow.#settle(opId, new OperationInterruptedError(waiter.kind));
+        if (interrupted)
+          workflow.#waiters!.settle(opId, new OperationInterruptedError(waiter.kind));
       },
     });
   }
@@ -274,25 +239,21 @@ export class TwoFactorConfig {
     this.userId = checkText(options.userId, 'userId');
     this.#options = options;
     this.#client = options.client;
-    const clock = options.clock ?? systemClock;
-    if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') {
-      invalid('clock must be a Clock.');
-    }
+    const clock = checkClock(options.clock);
     this.#clock = clock;
     // A bad key fails at creation, not at the first persist().
     readWorkflowSnapshotKeys(options.snapshotKey);
     if (options.snapshot !== undefined) {
       invalid('snapshot: use restoreTwoFactorConfig().');
     }
-    for (const [name, min] of DURATIONS) {
-      const value = options[name];
-      if (
-        value !== undefined &&
-        !(typeof value === 'number' && value >= min && value <= MAX_TIMER_MS)
-      ) {
-        invalid(`${name} must be ${min} to ${MAX_TIMER_MS} ms.`);
-      }
-    }
+    // Each within setTimeout's reach (the default bound).
+    checkDurations(options, {
+      autoLockMs: 1,
+      safetyMarginMs: 0,
+      expiringWarningMs: 0,
+      terminateRetryBaseMs: 1,
+      disposeTimeoutMs: 0,
+    });
     if (!['undefined', 'function'].includes(typeof options.onPasswordRequired)) {
       invalid('onPasswordRequired must be a function.');
     }
@@ -301,12 +262,11 @@ export class TwoFactorConfig {
       invalid('safetyMarginMs must be < autoLockMs.');
     }
 
-    this.actor = createActor(machineFor(clock), {
+    this.actor = createControllerActor(machineFor(clock), {
       // An option left out stays undefined here, and the machine takes its default.
       input: { restore, autoLockMs, safetyMarginMs, expiringWarningMs, terminateRetryBaseMs },
-      // Every delay is clamped to setTimeout's ceiling and re-armed, never fired early.
-      clock: longTimersOf(clock),
-      ...(options.inspect && { inspect: options.inspect }),
+      clock,
+      inspect: options.inspect,
     });
     workflows.set(this.actor.system, this);
     // Apps hold the actor (selectors, the inspector): a raw send gets a typed error too.
@@ -355,7 +315,7 @@ export class TwoFactorConfig {
   /** Unlocks the configuration with the user's password. Already unlocked: resolves at once. */
   unlock(password: SecretInput): Promise<{ deadline: number }> {
     return this.#guard(
-      () => checkPassword(password),
+      () => checkSecret(password, 'password'),
       (secret) =>
         this.#enqueue(async () => {
           try {
@@ -436,7 +396,7 @@ export class TwoFactorConfig {
       return {
         requestId: checkText(requestId, 'requestId'),
         fido2AuthRequest,
-        password: password === undefined ? undefined : checkPassword(password),
+        password: password === undefined ? undefined : checkSecret(password, 'password'),
         body,
       };
     });
@@ -530,10 +490,7 @@ export class TwoFactorConfig {
       }
       this.actor.stop();
       workflows.delete(this.actor.system);
-      // A Map's iteration skips the entries deleted on the way, and visits every other.
-      for (const opId of this.#waiters?.keys() ?? []) {
-        this.#settle(opId, new WorkflowDisposedError());
-      }
+      this.#waiters?.rejectAll(stopped);
     })();
     return this.#disposing;
   }
@@ -627,24 +584,28 @@ export class TwoFactorConfig {
   }
 
   /** Settles waiters from the chart's events: registered at the first request (heap). */
-  #listen(): Map<string, Waiter> {
-    const waiters = new Map<string, Waiter>();
+  #listen(): Waiters {
+    const waiters = new Waiters();
     this.actor.on('*', (event) => {
       // The unlock's events carry no opId: its waiter is UNLOCK.
       const id = (event as { opId?: string }).opId ?? UNLOCK;
       const outcome = waiters.get(id)?.outcome;
       switch (event.type) {
         case 'unlocked':
-          return this.#settle(id, undefined, { deadline: event.deadline });
+          return waiters.settle(id, undefined, { deadline: event.deadline });
         case 'operationSucceeded': {
-          if (!outcome?.ok) return this.#settle(id, new OperationInterruptedError(event.kind));
+          if (!outcome?.ok) return waiters.settle(id, new OperationInterruptedError(event.kind));
           const { value } = outcome;
           // Recovery codes, wrapped until here: their caller gets them as a new array.
-          return this.#settle(id, undefined, value instanceof Secret ? [...value.reveal()] : value);
+          return waiters.settle(
+            id,
+            undefined,
+            value instanceof Secret ? [...value.reveal()] : value,
+          );
         }
         case 'unlockFailed':
         case 'operationFailed':
-          return this.#settle(id, outcome && !outcome.ok ? outcome.error : event.error);
+          return waiters.settle(id, outcome && !outcome.ok ? outcome.error : event.error);
         case 'operationRefused': {
           // No stack: it would hold only XState's frames, and cost more than the refusal.
           const limit = Error.stackTraceLimit;
@@ -654,7 +615,7 @@ export class TwoFactorConfig {
               ? new UnknownOperationError(event.kind)
               : new REFUSAL_ERRORS[event.code]();
           Error.stackTraceLimit = limit;
-          return this.#settle(id, error);
+          return waiters.settle(id, error);
         }
       }
     });
@@ -663,19 +624,8 @@ export class TwoFactorConfig {
 
   /** Sends an event and waits for the outcome the workflow's events settle it with. */
   #request(id: string, kind: string, event: TwoFactorConfigEvent): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.#waiters ??= this.#listen();
-      this.#waiters.set(id, { kind, resolve, reject });
-      this.#post(event);
-    });
-  }
-
-  #settle(id: string, error: unknown, value?: unknown): void {
-    const waiter = this.#waiters?.get(id);
-    if (!waiter) return;
-    this.#waiters!.delete(id);
-    if (error === undefined) waiter.resolve(value);
-    else waiter.reject(error);
+    this.#waiters ??= this.#listen();
+    return this.#waiters.wait(id, kind, () => this.#post(event));
   }
 
   /** Waits until no request of this workflow is in flight. */

@@ -65,11 +65,16 @@ describe('bad input to a workflow (fuzzed)', () => {
   });
   afterAll(() => h.close());
 
-  it('refuses empty and non-string passwords with INVALID_INPUT and no request', async () => {
+  it('refuses blank, over-long, non-string and cleared passwords with INVALID_INPUT and no request', async () => {
+    const cleared = new Secret(PASSWORD);
+    cleared.clear();
     const notAPassword = fc.oneof(
       fc.constant(''),
+      fc.stringMatching(/^\s{1,20}$/),
+      fc.integer({ min: 4097, max: 100_000 }).map((n) => 'p'.repeat(n)),
       fc.anything().filter((value) => typeof value !== 'string'),
       fc.constant(new Secret('')),
+      fc.constant(cleared),
     );
     await fc.assert(
       fc.asyncProperty(notAPassword, async (password) => {
@@ -86,10 +91,13 @@ describe('bad input to a workflow (fuzzed)', () => {
     const wrong = fc
       .oneof(
         unusualText,
-        fc.integer({ min: 10_000, max: 100_000 }).map((n) => 'p'.repeat(n)),
+        fc.integer({ min: 1_000, max: 4_096 }).map((n) => 'p'.repeat(n)),
         fc.string({ minLength: 1, maxLength: 200 }),
       )
-      .filter((password) => password.length > 0 && password !== PASSWORD);
+      .filter(
+        (password) =>
+          password.trim().length > 0 && password.length <= 4096 && password !== PASSWORD,
+      );
     await fc.assert(
       fc.asyncProperty(wrong, async (password) => {
         const error = await rejection(h.workflow.unlock(password));

@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { createDsmClient, DsmForbiddenError, DsmRateLimitedError } from '../../src/client/index.js';
+import {
+  createDsmClient,
+  DsmForbiddenError,
+  DsmRateLimitedError,
+  Secret,
+} from '../../src/client/index.js';
 import {
   createSoftAuthenticator,
   DEMO_USER,
@@ -407,6 +412,12 @@ describe('createTwoFactorConfig against the emulator', () => {
     const before = h.requestCount();
     await expect(h.workflow.unlock('')).rejects.toBeInstanceOf(InvalidInputError);
     await expect(h.workflow.unlock(42 as never)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(h.workflow.unlock('  ')).rejects.toBeInstanceOf(InvalidInputError);
+    const used = new Secret(PASSWORD);
+    used.clear();
+    await expect(h.workflow.unlock(used)).rejects.toThrow(
+      new InvalidInputError('The password was already used and cleared.'),
+    );
     await h.workflow.unlock(PASSWORD);
     const after = h.requestCount();
     await expect(h.workflow.removeDevice('')).rejects.toBeInstanceOf(InvalidInputError);
