@@ -412,7 +412,7 @@ export class WorkflowTestbed {
   /** Invariant 1 for one workflow: unlocked with time left while DSM, for its session, is locked. */
   #checkUnlockedAlone(watch: Watch): void {
     const { workflow } = watch;
-    if (!workflow || workflow.actor.getSnapshot().status !== 'active') return;
+    if (workflow?.actor.getSnapshot().status !== 'active') return;
     const state = workflow.state;
     if (!OPEN_STATES.has(state)) watch.excused = false;
     const breach = state === 'unlocked' && this.#unlockedAlone(watch);
