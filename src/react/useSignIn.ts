@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { SignIn } from '../signIn/createSignIn.js';
+import { boundMethods } from './boundMethods.js';
 import { type SignInStatus, type SignInStore, signInStoreOf } from './signInStore.js';
 
 export interface UseSignInOptions {
@@ -50,11 +51,13 @@ export function useSignIn(
     const controller = store.signIn;
     return {
       controller,
-      signIn: controller.signIn.bind(controller),
-      completeWithSecurityKey: controller.completeWithSecurityKey.bind(controller),
-      completeWithRecoveryCode: controller.completeWithRecoveryCode.bind(controller),
-      signOut: controller.signOut.bind(controller),
-      activity: controller.activity.bind(controller),
+      ...boundMethods(controller, [
+        'signIn',
+        'completeWithSecurityKey',
+        'completeWithRecoveryCode',
+        'signOut',
+        'activity',
+      ]),
     };
   }, [store]);
   return useMemo(() => ({ ...status, ...operations }), [status, operations]);

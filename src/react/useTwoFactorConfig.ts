@@ -1,5 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import type { TwoFactorConfig } from '../workflow/createTwoFactorConfig.js';
+import { boundMethods } from './boundMethods.js';
 import { lockThenRun } from './lockThenRun.js';
 import type { Prompt } from './prompt.js';
 import {
@@ -73,16 +74,18 @@ export function useTwoFactorConfig(
     const workflow = store.workflow;
     return {
       workflow,
-      unlock: workflow.unlock.bind(workflow),
-      lock: workflow.lock.bind(workflow),
-      newDeviceChallenge: workflow.newDeviceChallenge.bind(workflow),
-      addDevice: workflow.addDevice.bind(workflow),
-      removeDevice: workflow.removeDevice.bind(workflow),
-      renameDevice: workflow.renameDevice.bind(workflow),
-      generateRecoveryCodes: workflow.generateRecoveryCodes.bind(workflow),
-      approvalChallenge: workflow.approvalChallenge.bind(workflow),
-      approve: workflow.approve.bind(workflow),
-      deny: workflow.deny.bind(workflow),
+      ...boundMethods(workflow, [
+        'unlock',
+        'lock',
+        'newDeviceChallenge',
+        'addDevice',
+        'removeDevice',
+        'renameDevice',
+        'generateRecoveryCodes',
+        'approvalChallenge',
+        'approve',
+        'deny',
+      ]),
       lockThenRun: <T>(task: () => Promise<T>) =>
         lockThenRun(workflow, task, confirmLock ? { confirm: confirmLock } : {}),
     };
