@@ -1,6 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { type LockReason, Secret } from '../../../src/index.js';
 import { LiveAnnouncement, useTwoFactorConfig } from '../../../src/react/index.js';
+import { AccountField } from './AccountField.js';
 import { formatClock, formatRemaining, messageOf } from './format.js';
 import { useNow, useTabView } from './hooks.js';
 import type { Session } from './session.js';
@@ -93,15 +94,7 @@ export function LockPanel({ session }: { session: Session }) {
       )}
       {(state === 'locked' || state === 'unlocking') && (
         <form className="row" onSubmit={submit}>
-          {/* Password managers and screen readers expect the account beside a password. */}
-          <input
-            type="text"
-            name="username"
-            autoComplete="username"
-            value={session.email}
-            readOnly
-            hidden
-          />
+          <AccountField email={session.email} />
           <label>
             Password{' '}
             <input

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef } from 'react';
 import { Secret } from '../../../src/index.js';
 import { usePasswordPrompt } from '../../../src/react/index.js';
+import { AccountField } from './AccountField.js';
 import type { Session } from './session.js';
 
 /**
@@ -44,14 +45,7 @@ export function PasswordDialog({ session }: { session: Session }) {
         <form onSubmit={unlock} className="stack">
           <h2 id="password-dialog-title">Confirm it is you</h2>
           <p>Enter your password to unlock the two-factor settings for ten minutes.</p>
-          <input
-            type="text"
-            name="username"
-            autoComplete="username"
-            value={session.email}
-            readOnly
-            hidden
-          />
+          <AccountField email={session.email} />
           <label>
             Your password
             <input
