@@ -1,6 +1,6 @@
 import { InvalidSnapshotError } from '../workflow/errors.js';
 import type { SnapshotRefusalReason } from './refusal.js';
-import type { SnapshotKeyRing } from './signer.js';
+import type { SnapshotKey } from './signer.js';
 
 const LIBRARY_FORMAT_PREFIX = 'dsm-2fa-guard/';
 
@@ -21,7 +21,7 @@ const REFUSALS: Partial<Record<string, string>> = {
  */
 export function openSnapshot(
   value: unknown,
-  keys: SnapshotKeyRing,
+  keys: SnapshotKey | undefined,
   expected: { format: string; version: number; noun: 'snapshot' | 'sign-in snapshot' },
 ): Record<string, unknown> {
   const data = asJsonData(value) as Record<string, unknown>;

@@ -19,22 +19,19 @@ export interface SnapshotKey {
   verify(snapshotKind: string, data: Record<string, unknown>): SnapshotVerdict;
 }
 
-/** The `snapshotKey` option's value. */
+/** @deprecated `SnapshotKey` (the same type); see docs/migration.md. */
 export type SnapshotKeys = SnapshotKey;
-
-/** The checked key, or undefined when none was given. */
-export type SnapshotKeyRing = SnapshotKey | undefined;
 
 /**
  * Checks the `snapshotKey` option: undefined, or a key from `createSnapshotKey()`. Throws
  * `InvalidInputError`, whose message never holds the key.
  */
-export function readSnapshotKeys(input: unknown): SnapshotKeyRing {
+export function readSnapshotKeys(input: unknown): SnapshotKey | undefined {
   const key = input as Partial<SnapshotKey> | undefined;
   if (key !== undefined && (typeof key?.seal !== 'function' || typeof key.verify !== 'function')) {
     throw new InvalidInputError('snapshotKey must come from createSnapshotKey(secret).');
   }
-  return key as SnapshotKeyRing;
+  return key as SnapshotKey | undefined;
 }
 
 /** Adds `signature` to a snapshot when `snapshotKey` is given (checked first). */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { SignInContext, SignInRestore, SignInStateName } from '../../machines/signIn.types.js';
 import { openSnapshot } from '../persistence/openSnapshot.js';
-import { readSnapshotKeys, type SnapshotKeys, sealSnapshot } from '../persistence/signer.js';
+import { readSnapshotKeys, type SnapshotKey, sealSnapshot } from '../persistence/signer.js';
 import { InvalidSnapshotError } from '../workflow/errors.js';
 
 export const SIGN_IN_SNAPSHOT_FORMAT = 'dsm-2fa-guard/sign-in';
@@ -65,7 +65,7 @@ export function toPersistedSignIn(
   state: SignInStateName,
   context: SignInContext,
   now: number,
-  snapshotKey?: SnapshotKeys,
+  snapshotKey?: SnapshotKey,
 ): PersistedSignIn {
   // What is kept of each state: a request in flight is stored as where it started from.
   const signedIn = state === 'signedIn';
@@ -105,7 +105,7 @@ function check<T>(schema: z.ZodMiniType<T>, data: unknown): T {
  */
 export function fromPersistedSignIn(
   value: unknown,
-  options: { snapshotKey?: SnapshotKeys } = {},
+  options: { snapshotKey?: SnapshotKey } = {},
 ): SignInRestore | null {
   const data = openSnapshot(value, readSnapshotKeys(options.snapshotKey), {
     format: SIGN_IN_SNAPSHOT_FORMAT,

@@ -11,7 +11,7 @@ import type {
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { SecretInput } from '../client/secret.js';
 import type { DsmClient, DsmClientOptions } from '../client/types.js';
-import type { SnapshotKeys } from '../persistence/signer.js';
+import type { SnapshotKey } from '../persistence/signer.js';
 import type { Clock } from '../workflow/clock.js';
 import type { PersistedSignIn } from './persistence.js';
 
@@ -25,7 +25,7 @@ interface SignInCommonOptions extends Omit<SignInInput, 'restore'> {
    * to `signedIn`), forged or unsigned. Default: none, and a stored snapshot is trusted as far
    * as its storage is. See SECURITY.md.
    */
-  snapshotKey?: SnapshotKeys;
+  snapshotKey?: SnapshotKey;
   /** The session token the app stored beside a signed-in (or pending) snapshot. */
   token?: SecretInput;
   /**

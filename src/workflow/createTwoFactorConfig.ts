@@ -35,7 +35,7 @@ import {
   Waiters,
 } from '../controller/core.js';
 import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
-import type { SnapshotKeys } from '../persistence/signer.js';
+import type { SnapshotKey } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
 import { type Clock, monotonicOf } from './clock.js';
@@ -87,7 +87,7 @@ export interface TwoFactorConfigOptions {
    * unsigned, or another user's. Default: none, and a stored snapshot is trusted as far as its
    * storage is. See SECURITY.md.
    */
-  snapshotKey?: SnapshotKeys;
+  snapshotKey?: SnapshotKey;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** The clock for the deadline and timers. Default: the system clock. */

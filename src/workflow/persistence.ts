@@ -5,7 +5,7 @@ import type {
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
 import { openSnapshot } from '../persistence/openSnapshot.js';
-import { readSnapshotKeys, type SnapshotKeys, sealSnapshot } from '../persistence/signer.js';
+import { readSnapshotKeys, type SnapshotKey, sealSnapshot } from '../persistence/signer.js';
 import { InvalidSnapshotError } from './errors.js';
 
 export const SNAPSHOT_FORMAT = 'dsm-2fa-guard/two-factor-config';
@@ -72,7 +72,7 @@ export function toPersisted(
   state: TwoFactorConfigStateName,
   context: TwoFactorConfigContext,
   now: number,
-  snapshotKey?: SnapshotKeys,
+  snapshotKey?: SnapshotKey,
 ): PersistedTwoFactorConfig {
   // An unlock in flight may have reached DSM: it is stored as locking, so that the restore
   // terminates to be certain, never re-sends it.
@@ -100,7 +100,7 @@ export function toPersisted(
 export function fromPersisted(
   value: unknown,
   userId: string,
-  options: { snapshotKey?: SnapshotKeys } = {},
+  options: { snapshotKey?: SnapshotKey } = {},
 ): RestoreState | null {
   const keys = readSnapshotKeys(options.snapshotKey);
   const data = openSnapshot(value, keys, {
