@@ -184,7 +184,10 @@ async function readBody({ operationId, operation }: OutgoingRequest, response: R
   if (!schema) return undefined;
   const tooLarge = `body is larger than ${maxResponseBytes} bytes`;
   if (Number(response.headers.get('content-length')) > maxResponseBytes) throw invalid(tooLarge);
-  const bytes = bodies.get(response)!;
+  // ky hands back the very response fetch gave while the client sets no afterResponse hook and
+  // no download progress; a clone would have no entry here: a typed error, not a TypeError.
+  const bytes = bodies.get(response);
+  if (!bytes) throw invalid('body was not read by the client');
   if (bytes.byteLength > maxResponseBytes) throw invalid(tooLarge);
   const text = decoder.decode(bytes);
   if (text === '') {

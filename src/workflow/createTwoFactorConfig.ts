@@ -504,8 +504,11 @@ export class TwoFactorConfig {
     );
   }
 
+  /** Disposed, or its actor stopped some other way (`actor.stop()`): no call could settle. */
   #assertAlive(): void {
-    if (this.#disposing) throw new WorkflowDisposedError();
+    if (this.#disposing || this.actor.getSnapshot().status !== 'active') {
+      throw new WorkflowDisposedError();
+    }
   }
 
   /**
@@ -607,14 +610,19 @@ export class TwoFactorConfig {
         case 'operationFailed':
           return waiters.settle(id, outcome && !outcome.ok ? outcome.error : event.error);
         case 'operationRefused': {
-          // No stack: it would hold only XState's frames, and cost more than the refusal.
+          // At the default depth a stack would hold only XState's frames and cost more than the
+          // refusal: none then. An app that asked for deeper stacks gets its own frames in it.
           const limit = Error.stackTraceLimit;
-          Error.stackTraceLimit = 0;
-          const error =
-            event.code === 'UNKNOWN_OPERATION'
-              ? new UnknownOperationError(event.kind)
-              : new REFUSAL_ERRORS[event.code]();
-          Error.stackTraceLimit = limit;
+          if (limit <= 10) Error.stackTraceLimit = 0;
+          let error: Error;
+          try {
+            error =
+              event.code === 'UNKNOWN_OPERATION'
+                ? new UnknownOperationError(event.kind)
+                : new REFUSAL_ERRORS[event.code]();
+          } finally {
+            Error.stackTraceLimit = limit;
+          }
           return waiters.settle(id, error);
         }
       }

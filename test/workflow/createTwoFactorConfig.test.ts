@@ -483,4 +483,95 @@ describe('createTwoFactorConfig against the emulator', () => {
     expect(text).not.toContain(h.token.reveal());
     expect(text).toContain('[redacted]');
   });
+
+  // The fast refusal: answered by the chart at once, but only when nothing queued or in flight
+  // could still make the operation valid. Calls keep their order.
+  describe('refusing a config operation that cannot run', () => {
+    it('runs an operation called right after an unlock that is not awaited, in call order', async () => {
+      const unlocking = h.workflow.unlock(PASSWORD);
+      const codes = h.workflow.generateRecoveryCodes();
+      await expect(unlocking).resolves.toMatchObject({ deadline: expect.any(Number) });
+      await expect(codes).resolves.toHaveLength(10);
+      const sent = h.requestsSent.filter((id) =>
+        ['Config2faAuth', 'GenerateRecoveryCodes'].includes(id),
+      );
+      expect(sent).toEqual(['Config2faAuth', 'GenerateRecoveryCodes']);
+      expect(h.violations).toEqual([]);
+    });
+
+    it('waits for an unlock sent straight to the actor (in flight), instead of refusing it BUSY', async () => {
+      h.workflow.actor.send({ type: 'unlock', password: new Secret(PASSWORD) });
+      expect(h.workflow.state).toBe('unlocking');
+      await expect(h.workflow.generateRecoveryCodes()).resolves.toHaveLength(10);
+      expect(h.violations).toEqual([]);
+    });
+
+    it('refuses during a lock with CONFIG_LOCKED and no request', async () => {
+      await h.workflow.unlock(PASSWORD);
+      const locking = h.workflow.lock();
+      const before = h.requestsSent.length;
+      await expect(h.workflow.generateRecoveryCodes()).rejects.toBeInstanceOf(
+        TwoFactorConfigLockedError,
+      );
+      await locking;
+      expect(h.requestsSent.slice(before)).not.toContain('GenerateRecoveryCodes');
+    });
+
+    it('refuses while locked with nothing queued before any timer or I/O, and the inspector sees the event', async () => {
+      const inspected: InspectionEvent[] = [];
+      const workflow = createTwoFactorConfig({
+        client: h.client,
+        userId: h.userId,
+        inspect: (event) => inspected.push(event),
+        browserLifecycle: false,
+      });
+      let settled = false;
+      const refused = workflow.generateRecoveryCodes().catch((error: unknown) => {
+        settled = true;
+        return error;
+      });
+      // Microtasks only: no timer, no request.
+      for (let i = 0; i < 5 && !settled; i++) await Promise.resolve();
+      expect(settled).toBe(true);
+      expect(await refused).toBeInstanceOf(TwoFactorConfigLockedError);
+      const operationEvents = inspected.filter(
+        (e) => e.type === '@xstate.event' && (e.event as { type: string }).type === 'operation',
+      );
+      expect(operationEvents).toHaveLength(1);
+      await workflow.dispose();
+    });
+
+    it('builds a refusal without a stack at the default depth, with the app’s frames when it asks for more, and puts the limit back', async () => {
+      const limit = Error.stackTraceLimit;
+      try {
+        const shallow = (await h.workflow
+          .generateRecoveryCodes()
+          .catch((e: unknown) => e)) as Error;
+        expect(Error.stackTraceLimit).toBe(limit);
+        expect(shallow.stack?.split('\n')).toHaveLength(1);
+
+        Error.stackTraceLimit = 50;
+        const appFrame = () => h.workflow.generateRecoveryCodes();
+        const deep = (await appFrame().catch((e: unknown) => e)) as Error;
+        expect(Error.stackTraceLimit).toBe(50);
+        expect(deep).toBeInstanceOf(TwoFactorConfigLockedError);
+        expect(deep.stack).toContain('appFrame');
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    });
+
+    it('rejects every call DISPOSED once its actor was stopped without dispose(), never hangs', async () => {
+      const workflow = createTwoFactorConfig({
+        client: h.client,
+        userId: h.userId,
+        browserLifecycle: false,
+      });
+      workflow.actor.stop();
+      await expect(workflow.generateRecoveryCodes()).rejects.toBeInstanceOf(WorkflowDisposedError);
+      await expect(workflow.approvalChallenge('a')).rejects.toBeInstanceOf(WorkflowDisposedError);
+      await expect(workflow.unlock(PASSWORD)).rejects.toBeInstanceOf(WorkflowDisposedError);
+      await expect(workflow.lock()).rejects.toBeInstanceOf(WorkflowDisposedError);
+    });
+  });
 });

@@ -172,6 +172,20 @@ describe('every delay is clamped to setTimeout and re-armed', () => {
     await base.advance(days(10), async () => {});
     expect(fired).toEqual([days(34)]);
   });
+
+  it('a long delay cleared after it has re-armed does not fire', async () => {
+    const fired: string[] = [];
+    const base = new TwoClocks();
+    const long = withLongTimers(base);
+    const days = (n: number) => n * 86_400_000;
+    const timer = long.setTimeout(() => fired.push('cleared one'), days(60));
+    long.setTimeout(() => fired.push('kept one'), days(61));
+    // Past the first step of 2^31-1 ms (about 24.9 days) and the second: re-armed twice.
+    await base.advance(days(50), async () => {});
+    long.clearTimeout(timer);
+    await base.advance(days(20), async () => {});
+    expect(fired).toEqual(['kept one']);
+  });
 });
 
 describe('lost and late answers are unknown, never "no"', () => {
