@@ -26,7 +26,12 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const emulator = await startEmulator({ port: Number(values['emulator-port']) });
+  // The control surface's token is never printed: choose it with DSM_EMULATOR_CONTROL_TOKEN.
+  const controlToken = process.env.DSM_EMULATOR_CONTROL_TOKEN;
+  const emulator = await startEmulator({
+    port: Number(values['emulator-port']),
+    ...(controlToken && { controlToken }),
+  });
   const sigtermBefore = new Set(process.listeners('SIGTERM'));
   const vite = await createServer({
     configFile: `${webRoot}vite.config.ts`,
@@ -48,8 +53,9 @@ async function main(): Promise<void> {
   console.log(`Security settings page:  http://localhost:${port}/`);
   console.log(`  with the inspector:    http://localhost:${port}/?inspect`);
   console.log(`DSM emulator:            ${emulator.url}`);
-  console.log(`  control surface:       ${emulator.url}/__emulator/`);
-  console.log(`  control token:         ${emulator.controlToken}   (send as X-Emulator-Token)`);
+  console.log(
+    `  control surface:       ${emulator.url}/__emulator/   (token: DSM_EMULATOR_CONTROL_TOKEN, if set)`,
+  );
   console.log(`  demo user:             ${DEMO_USER.email}`);
   console.log(`  demo password:         ${DEMO_USER.password}   (test-only)`);
   console.log('Press Ctrl+C to stop.');

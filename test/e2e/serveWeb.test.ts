@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BundledScript, bundleScript } from '../support/nodeScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const CONTROL_TOKEN = 'a-control-token-for-the-example-page-test';
 
 describe('npm run example:web (examples/web/serve.ts)', () => {
   let serve: BundledScript;
@@ -17,6 +18,7 @@ describe('npm run example:web (examples/web/serve.ts)', () => {
     const child = spawn(process.execPath, [...serve.argv, '--port', '0', '--emulator-port', '0'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DSM_EMULATOR_CONTROL_TOKEN: CONTROL_TOKEN },
     });
     let output = '';
     let errors = '';
@@ -38,6 +40,12 @@ describe('npm run example:web (examples/web/serve.ts)', () => {
       expect(page).toBeDefined();
       expect(emulator).toBeDefined();
       expect(output).toContain('?inspect');
+      // The control token works and is never printed.
+      expect(output + errors).not.toContain(CONTROL_TOKEN);
+      const clock = await fetch(`${emulator}/__emulator/clock`, {
+        headers: { 'x-emulator-token': CONTROL_TOKEN },
+      });
+      expect(clock.status).toBe(200);
 
       const html = await fetch(`http://127.0.0.1:${page}/`).then((r) => r.text());
       expect(html).toContain('<div id="root">');
