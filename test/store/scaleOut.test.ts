@@ -7,47 +7,19 @@
  * ever reached DSM while it was locked; Redis holds no secret.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSession, TwoFactorRequest } from '../../examples/backend/twoFactorHandler.js';
 import { DEMO_USER, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { CONFIG_OPERATION_IDS } from '../../src/testing/index.js';
 import { seededRandom } from '../reliability/seededRandom.js';
+import { type BundledScript, bundleScript } from '../support/nodeScript.js';
 import { type RedisServer, skipRedisTests, startRedisServer } from '../support/redisServer.js';
 import type { WorkerReply, WorkerRequest } from './scaleOutWorker.js';
 
 const INSTANCES = 3;
 const USERS = 16;
 const REQUESTS = 1_000;
-const WORKER_SOURCE = fileURLToPath(new URL('./scaleOutWorker.ts', import.meta.url));
-
-/**
- * The instance's code (the example handler, the store and the library, from source), bundled
- * once by esbuild for plain `node`: three instances each compiling the TypeScript through tsx
- * cost about a second of CPU apiece. Packages stay external and resolve from node_modules.
- */
-async function bundleWorker(): Promise<{ file: string; remove(): Promise<void> }> {
-  const cache = fileURLToPath(new URL('../../node_modules/.cache/dsm-2fa-guard/', import.meta.url));
-  await mkdir(cache, { recursive: true });
-  const dir = await mkdtemp(join(cache, 'scale-out-'));
-  const file = join(dir, 'scaleOutWorker.mjs');
-  await build({
-    entryPoints: [WORKER_SOURCE],
-    outfile: file,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'inline',
-    logLevel: 'error',
-  });
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
-}
 
 interface Instance {
   child: ChildProcess;
@@ -60,7 +32,7 @@ describe.skipIf(skipRedisTests)('a stateless back end on several instances', () 
   let redis: Redis;
   let emulator: RunningEmulator;
   let simulatedNow = Date.UTC(2026, 10, 23, 9, 0, 0);
-  let worker: Awaited<ReturnType<typeof bundleWorker>> | undefined;
+  let worker: BundledScript | undefined;
   const instances: Instance[] = [];
   const waiting = new Map<number, (reply: WorkerReply) => void>();
 
@@ -68,7 +40,9 @@ describe.skipIf(skipRedisTests)('a stateless back end on several instances', () 
     redisServer = await startRedisServer();
     redis = new Redis({ host: redisServer.host, port: redisServer.port });
     emulator = await startEmulator({ clock: () => simulatedNow, rateLimit: false });
-    const bundled = await bundleWorker();
+    // The instance's code (the example handler, the store and the library, from source),
+    // bundled once for plain node: three instances through tsx would cost a second of CPU each.
+    const bundled = await bundleScript('test/store/scaleOutWorker.ts');
     worker = bundled;
     const started = Array.from({ length: INSTANCES }, () => {
       const child = fork(bundled.file, {
