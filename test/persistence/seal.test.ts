@@ -2,6 +2,7 @@
  * Signed snapshots as a class: every single alteration of a signed snapshot of either kind is
  * refused, key order is not an alteration, and the signature is the only thing signing adds.
  */
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/persistence/canonicalJson.js';
@@ -205,6 +206,70 @@ describe.each(kinds)('$name, signed with a snapshotKey', (kind) => {
 });
 
 describe('refusals carry no snapshot content', () => {
+  it.each(kinds)(
+    '$name: any field or key set to anything leaves no byte of it in the refusal (message, JSON, inspect)',
+    (kind) => {
+      const marker = 'MARKER-5d2e8a';
+      // Values and keys that carry the marker, in every JSON shape.
+      const hostileValue = fc.oneof(
+        fc.string().map((text) => `${text}${marker}${text}`),
+        fc.constant([marker]),
+        fc.dictionary(fc.constant(marker), fc.constant(marker)),
+        fc.record({ nested: fc.constant({ [marker]: marker }) }),
+      );
+      fc.assert(
+        fc.property(
+          kind.snapshots,
+          fc.array(
+            fc.tuple(
+              fc.oneof(
+                fc.constantFrom(
+                  'userId',
+                  'state',
+                  'format',
+                  'version',
+                  'deadline',
+                  'secondFactor',
+                  'method',
+                  'signature',
+                  'savedAt',
+                ),
+                fc.constant(marker),
+              ),
+              hostileValue,
+            ),
+            { minLength: 1, maxLength: 4 },
+          ),
+          fc.boolean(),
+          fc.boolean(),
+          (snapshot, edits, signed, asText) => {
+            const edited: Record<string, unknown> = {
+              ...(signed ? kind.sign(snapshot) : snapshot),
+            };
+            for (const [key, value] of edits) edited[key] = value;
+            for (const snapshotKey of [undefined, KEY]) {
+              let error: unknown;
+              try {
+                kind.restore(asText ? JSON.stringify(edited) : edited, snapshotKey);
+              } catch (thrown) {
+                error = thrown;
+              }
+              if (error === undefined) continue;
+              for (const text of [
+                (error as Error).message,
+                JSON.stringify(error),
+                inspect(error, { depth: 5 }),
+              ]) {
+                expect(text).not.toContain(marker);
+              }
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
+
   it('names only schema fields and library text, whatever the snapshot holds', () => {
     const marker = 'MARKER-9f3b1c';
     const hostile = {
