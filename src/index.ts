@@ -7,7 +7,7 @@ export type {
   TwoFactorConfigStateName,
 } from '../machines/twoFactorConfig.types.js';
 export * from './client/index.js';
-export type { SnapshotRefusalReason } from './persistence/refusal.js';
+export type { SnapshotRefusalReason } from './persistence/openSnapshot.js';
 export {
   createSnapshotKey,
   MIN_SNAPSHOT_KEY_BYTES,

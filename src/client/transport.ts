@@ -4,11 +4,9 @@ import { DsmHttpError, httpErrorFor } from './errors/httpErrors.js';
 import { DsmAbortedError, DsmNetworkError, DsmTimeoutError } from './errors/transportErrors.js';
 import { DsmResponseValidationError } from './errors/validationErrors.js';
 import type { DsmOperation, OperationId } from './operations.js';
-import { kyRetryOptions, type RetryPolicy } from './retry.js';
+import { kyRetryOptions, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { CallOptions } from './types.js';
-import { raceAbort } from './utils/abort.js';
 import { describeIssue, toValidationIssues } from './utils/issues.js';
-import { parseRetryAfter } from './utils/retryAfter.js';
 
 /** One operation, ready to send. */
 export interface OutgoingRequest {
@@ -228,4 +226,29 @@ function sanitizeCause(error: unknown): Error {
   const cause = new Error(code ? `network failure (${code})` : 'network failure');
   if (code) Object.assign(cause, { code });
   return cause;
+}
+
+/**
+ * Settles with `promise`, or rejects with `signal.reason` as soon as `signal` aborts, even if
+ * the promise never settles (a `fetch` that ignores its signal).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

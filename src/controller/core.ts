@@ -10,9 +10,9 @@ import {
   type Observer,
 } from 'xstate';
 import { Secret } from '../client/secret.js';
+import type { Outcome } from '../workflow/actors.js';
 import { type Clock, longTimersOf, MAX_TIMER_MS, systemClock } from '../workflow/clock.js';
 import { InvalidInputError } from '../workflow/errors.js';
-import type { Outcome } from '../workflow/outcome.js';
 
 export function invalid(message: string): never {
   throw new InvalidInputError(message);

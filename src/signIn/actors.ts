@@ -11,9 +11,9 @@ import type { DsmError } from '../client/errors/DsmError.js';
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
+import { toMachineFailure } from '../workflow/actors.js';
 import type { Clock } from '../workflow/clock.js';
 import { OperationInterruptedError, SessionExpiredError } from '../workflow/errors.js';
-import { toMachineFailure } from '../workflow/outcome.js';
 import { SecondFactorFailedError, SignInFailedError } from './errors.js';
 
 export interface SignInDependencies {

@@ -20,7 +20,7 @@ import {
 } from '../controller/core.js';
 import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
 import { readSnapshotKeys } from '../persistence/signer.js';
-import type { Clock } from '../workflow/clock.js';
+import { type Clock, perClock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';
 import {
   InvalidSnapshotError,
@@ -29,7 +29,6 @@ import {
   WorkflowBusyError,
   WorkflowDisposedError,
 } from '../workflow/errors.js';
-import { machinesPerClock } from '../workflow/machinesPerClock.js';
 import { createSignInActors } from './actors.js';
 import {
   AlreadySignedInError,
@@ -53,7 +52,7 @@ import type {
 } from './types.js';
 
 // One machine per clock; each controller provides its own actors (`.provide()`).
-const machineFor = machinesPerClock((now) => createSignInMachine(now));
+const machineFor = perClock((clock) => createSignInMachine(() => clock.now()));
 
 export function signInStateOf(snapshot: SignInSnapshot): SignInStateName {
   return topStateName<SignInStateName>(snapshot.value);

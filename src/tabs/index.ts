@@ -1,16 +1,304 @@
 // Several tabs of one user, kept in step through BroadcastChannel.
-export {
-  parseTabMessage,
-  TAB_MESSAGE_KIND,
-  type TabMessage,
-  type TabMessageType,
-} from './messages.js';
-export type { OtherTab } from './otherTabs.js';
-export {
-  syncTabs,
-  type TabChannel,
-  type TabSync,
-  type TabSyncOptions,
-  type TabSyncView,
-  type TabSyncWorkflow,
-} from './syncTabs.js';
+import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
+import { type Clock, systemClock } from '../workflow/clock.js';
+
+/**
+ * What tabs of one user tell each other about the 2FA-configuration lock. Only states and
+ * times: never a password, a token or a recovery code, so any tab (or extension) listening on
+ * the channel learns nothing it could use.
+ */
+export const TAB_MESSAGE_KIND = 'dsm-2fa-guard/tabs';
+
+interface Envelope {
+  kind: typeof TAB_MESSAGE_KIND;
+  v: 1;
+  /** The sending tab. */
+  from: string;
+  /** DSM's user id: tabs of another user on the same origin ignore the message. */
+  userId: string;
+}
+
+/** What a message says, without its envelope. */
+type TabMessageBody =
+  /** A new tab asks the others where they stand. */
+  | { type: 'hello' }
+  /** The sender's configuration is unlocked until `deadline`; DSM locks by `serverLockBy`. */
+  | { type: 'unlocked'; deadline: number; serverLockBy: number | null }
+  /** The sender is locking (terminate in flight): every tab locks now. */
+  | { type: 'locking'; serverLockBy: number | null }
+  /** The sender is locked again (DSM confirmed, or the session ended). */
+  | { type: 'locked' };
+
+export type TabMessage = Envelope & TabMessageBody;
+
+export type TabMessageType = TabMessage['type'];
+
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** The message, if `data` is one of ours; `null` for anything else on the channel. */
+export function parseTabMessage(data: unknown): TabMessage | null {
+  const m = Object(data) as Record<string, unknown>;
+  if (m.kind !== TAB_MESSAGE_KIND || m.v !== 1) return null;
+  if (typeof m.from !== 'string' || typeof m.userId !== 'string') return null;
+  const envelope = { kind: TAB_MESSAGE_KIND, v: 1, from: m.from, userId: m.userId } as const;
+  const serverLockBy = isTime(m.serverLockBy) ? m.serverLockBy : null;
+  switch (m.type) {
+    case 'hello':
+    case 'locked':
+      return { ...envelope, type: m.type };
+    case 'unlocked':
+      return isTime(m.deadline)
+        ? { ...envelope, type: 'unlocked', deadline: m.deadline, serverLockBy }
+        : null;
+    case 'locking':
+      return { ...envelope, type: 'locking', serverLockBy };
+    default:
+      return null;
+  }
+}
+
+/** Another tab of the same user whose configuration is unlocked, or locking. */
+export interface OtherTab {
+  tabId: string;
+  state: 'unlocked' | 'locking';
+  /** That tab's auto-lock deadline (wall-clock ms), when it is unlocked. */
+  deadline: number | null;
+  /** When DSM has certainly locked that tab's unlock, even if the tab never says so. */
+  trustUntil: number;
+}
+
+/**
+ * The other tabs that hold an unlock, each forgotten when it reports `locked` or, if it never
+ * does (closed, crashed, asleep), once DSM has certainly locked by itself (`trustUntil`).
+ */
+class OtherTabs {
+  readonly #tabs = new Map<string, { tab: OtherTab; timer: unknown }>();
+  readonly #clock: Clock;
+  readonly #onChange: () => void;
+
+  constructor(clock: Clock, onChange: () => void) {
+    this.#clock = clock;
+    this.#onChange = onChange;
+  }
+
+  get list(): readonly OtherTab[] {
+    return [...this.#tabs.values()].map(({ tab }) => tab);
+  }
+
+  set(tab: OtherTab): void {
+    this.#clear(tab.tabId);
+    const delay = Math.max(0, tab.trustUntil - this.#clock.now());
+    const timer = this.#clock.setTimeout(() => this.delete(tab.tabId), delay);
+    this.#tabs.set(tab.tabId, { tab, timer });
+    this.#onChange();
+  }
+
+  delete(tabId: string): void {
+    if (this.#clear(tabId)) this.#onChange();
+  }
+
+  clearAll(): void {
+    for (const tabId of [...this.#tabs.keys()]) this.#clear(tabId);
+  }
+
+  #clear(tabId: string): boolean {
+    const entry = this.#tabs.get(tabId);
+    if (!entry) return false;
+    this.#clock.clearTimeout(entry.timer);
+    this.#tabs.delete(tabId);
+    return true;
+  }
+}
+
+/** DSM's ten minutes: how long a remote unlock is trusted when its tab sent no `serverLockBy`. */
+const DSM_AUTO_LOCK_MS = 600_000;
+
+/** `randomUUID` exists only in secure contexts; a tab id is no secret, so any unique text does. */
+function newTabId(): string {
+  return (
+    globalThis.crypto?.randomUUID?.() ?? `tab-${Date.now()}-${Math.random().toString(36).slice(2)}`
+  );
+}
+
+/** A `BroadcastChannel`, or anything shaped like one (tests). */
+export interface TabChannel {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
+
+/** The part of a `TwoFactorConfig` the tab sync drives. */
+export interface TabSyncWorkflow {
+  readonly userId: string;
+  readonly state: TwoFactorConfigStateName;
+  subscribe(
+    listener: (view: { state: TwoFactorConfigStateName; deadline: number | null }) => void,
+  ): () => void;
+  persist(): { serverLockBy: number | null };
+  checkDeadline(): void;
+  lock(): Promise<void>;
+}
+
+export interface TabSyncOptions {
+  /**
+   * The channel, or its name. Default: a `BroadcastChannel` named
+   * `dsm-2fa-guard:<userId>`, so tabs of different users never disturb each other.
+   */
+  channel?: TabChannel | string;
+  /** This tab's id in messages. Default: a random UUID. */
+  tabId?: string;
+  /** Time source for forgetting silent tabs. Default: the system clock. */
+  clock?: Clock;
+  /** How long to trust an unlock whose tab sent no `serverLockBy`. Default 600 000 ms. */
+  fallbackTrustMs?: number;
+}
+
+/** What a tab knows about the others. */
+export interface TabSyncView {
+  /** Other tabs of this user whose configuration is unlocked, or locking until DSM confirms. */
+  others: readonly OtherTab[];
+  /**
+   * True while another tab holds an unlock: the security key is in configuration mode, so
+   * this tab must not offer FIDO2 approval (DSM would refuse it, and the refusal locks).
+   */
+  unlockedElsewhere: boolean;
+}
+
+export interface TabSync {
+  readonly tabId: string;
+  readonly view: TabSyncView;
+  readonly unlockedElsewhere: boolean;
+  /** Calls `listener` with the view now and after every change. */
+  subscribe(listener: (view: TabSyncView) => void): () => void;
+  /** Stops listening (and closes the channel if `syncTabs` opened it). */
+  close(): void;
+}
+
+/**
+ * Keeps the tabs of one user in step through a `BroadcastChannel`:
+ * - this tab's unlock, lock and deadline are announced to the others (states and times only);
+ * - when any tab starts locking, every other tab locks at once (`workflow.lock()`);
+ * - while another tab is unlocked, `unlockedElsewhere` is true, so approvals are not offered;
+ * - every message is also a cue to `checkDeadline()`, since a background tab's timers may lag.
+ * A tab opened later asks the others (`hello`) and learns at once who is unlocked.
+ */
+export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}): TabSync {
+  const tabId = options.tabId ?? newTabId();
+  const clock = options.clock ?? systemClock;
+  const fallbackTrustMs = options.fallbackTrustMs ?? DSM_AUTO_LOCK_MS;
+  const ownsChannel = typeof options.channel !== 'object';
+  const channel: TabChannel =
+    typeof options.channel === 'object'
+      ? options.channel
+      : new BroadcastChannel(options.channel ?? `dsm-2fa-guard:${workflow.userId}`);
+
+  const listeners = new Set<(view: TabSyncView) => void>();
+  let view: TabSyncView = { others: [], unlockedElsewhere: false };
+  const others = new OtherTabs(clock, () => {
+    const list = others.list;
+    view = { others: list, unlockedElsewhere: list.length > 0 };
+    for (const listener of listeners) listener(view);
+  });
+
+  let closed = false;
+  const post = (body: TabMessageBody) => {
+    if (closed) return;
+    channel.postMessage({
+      kind: TAB_MESSAGE_KIND,
+      v: 1,
+      from: tabId,
+      userId: workflow.userId,
+      ...body,
+    });
+  };
+  const serverLockBy = () => workflow.persist().serverLockBy;
+
+  // This tab → the others.
+  let previous: TwoFactorConfigStateName = workflow.state;
+  let announcedDeadline: number | null = null;
+  const unsubscribe = workflow.subscribe(({ state, deadline }) => {
+    if (state === 'unlocked' && deadline !== null && deadline !== announcedDeadline) {
+      announcedDeadline = deadline;
+      post({ type: 'unlocked', deadline, serverLockBy: serverLockBy() });
+    }
+    if (state !== 'unlocked') announcedDeadline = null;
+    if (state === 'locking' && previous !== 'locking') {
+      post({ type: 'locking', serverLockBy: serverLockBy() });
+    }
+    // A failed unlock (unlocking → locked) held nothing, so it says nothing.
+    const held = previous === 'unlocked' || previous === 'locking';
+    if ((state === 'locked' || state === 'sessionExpired') && held) post({ type: 'locked' });
+    previous = state;
+  });
+
+  const lockThisTab = () => {
+    if (workflow.state === 'unlocked' || workflow.state === 'unlocking') {
+      workflow.lock().catch(() => {});
+    }
+  };
+
+  // The others → this tab.
+  const onMessage = (event: MessageEvent) => {
+    const message = parseTabMessage(event.data);
+    if (!message || message.from === tabId || message.userId !== workflow.userId) return;
+    workflow.checkDeadline();
+    switch (message.type) {
+      case 'hello': {
+        const state = workflow.state;
+        const deadline = state === 'unlocked' ? announcedDeadline : null;
+        if (deadline !== null) post({ type: 'unlocked', deadline, serverLockBy: serverLockBy() });
+        if (state === 'locking') post({ type: 'locking', serverLockBy: serverLockBy() });
+        return;
+      }
+      case 'unlocked':
+        others.set({
+          tabId: message.from,
+          state: 'unlocked',
+          deadline: message.deadline,
+          trustUntil: message.serverLockBy ?? message.deadline + fallbackTrustMs,
+        });
+        return;
+      case 'locking':
+        others.set({
+          tabId: message.from,
+          state: 'locking',
+          deadline: null,
+          trustUntil: message.serverLockBy ?? clock.now() + fallbackTrustMs,
+        });
+        lockThisTab();
+        return;
+      case 'locked':
+        others.delete(message.from);
+        lockThisTab();
+        return;
+    }
+  };
+  channel.addEventListener('message', onMessage);
+  post({ type: 'hello' });
+
+  return {
+    tabId,
+    get view() {
+      return view;
+    },
+    get unlockedElsewhere() {
+      return view.unlockedElsewhere;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      listener(view);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      channel.removeEventListener('message', onMessage);
+      others.clearAll();
+      listeners.clear();
+      if (ownsChannel) channel.close();
+    },
+  };
+}

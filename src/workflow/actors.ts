@@ -8,12 +8,29 @@ import type {
   UnlockInput,
   UnlockOutput,
 } from '../../machines/twoFactorConfig.types.js';
+import { DsmError } from '../client/errors/DsmError.js';
 import type { Fido2AssertionResult, Fido2AttestationResult } from '../client/schemas.js';
 import { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import { type Clock, monotonicOf } from './clock.js';
-import { SessionExpiredError, UnlockAnswerTooLateError, WrongPasswordError } from './errors.js';
-import { type Outcome, toMachineFailure } from './outcome.js';
+import {
+  SessionExpiredError,
+  UnexpectedFailureError,
+  UnlockAnswerTooLateError,
+  WrongPasswordError,
+} from './errors.js';
+
+/** What an operation's caller receives: DSM's result, or the error exactly as it was thrown. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * The failure the machine may see: one of the library's own errors, whose message, JSON and
+ * inspect forms hold only text the library wrote (DSM's text stays behind their accessor).
+ * Anything else is replaced, so no foreign text reaches a snapshot, an event or the inspector.
+ */
+export function toMachineFailure(error: unknown): DsmError {
+  return error instanceof DsmError ? error : new UnexpectedFailureError();
+}
 
 /** The arguments of each operation, as the controller passes them in `OperationInput.input`. */
 export interface OperationInputs {

@@ -67,14 +67,20 @@ export function withLongTimers(clock: Clock): Clock {
   };
 }
 
-const longTimerClocks = new WeakMap<Clock, Clock>();
-
-/** `withLongTimers(clock)`, made once per clock and shared: a live workflow costs no wrapper. */
-export function longTimersOf(clock: Clock): Clock {
-  let wrapped = longTimerClocks.get(clock);
-  if (!wrapped) {
-    wrapped = withLongTimers(clock);
-    longTimerClocks.set(clock, wrapped);
-  }
-  return wrapped;
+/**
+ * `make(clock)`, made once per clock and shared by every controller on it: a live controller
+ * costs no wrapper and no machine definition of its own.
+ */
+export function perClock<T>(make: (clock: Clock) => T): (clock: Clock) => T {
+  const made = new WeakMap<Clock, T>();
+  return (clock) => {
+    let value = made.get(clock);
+    if (!value) {
+      value = make(clock);
+      made.set(clock, value);
+    }
+    return value;
+  };
 }
+
+export const longTimersOf = /* @__PURE__ */ perClock(withLongTimers);

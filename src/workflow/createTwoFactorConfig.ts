@@ -38,7 +38,7 @@ import { subscribeToView, topStateName, waitForSnapshot } from '../controller/sn
 import type { SnapshotKey } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
-import { type Clock, monotonicOf } from './clock.js';
+import { type Clock, monotonicOf, perClock } from './clock.js';
 import {
   OperationInterruptedError,
   PasswordNotProvidedError,
@@ -49,7 +49,6 @@ import {
   WorkflowBusyError,
   WorkflowDisposedError,
 } from './errors.js';
-import { machinesPerClock } from './machinesPerClock.js';
 import {
   type PersistedTwoFactorConfig,
   readWorkflowSnapshotKeys,
@@ -136,8 +135,8 @@ const actors = createTwoFactorConfigActors((system) => {
   if (!workflow) throw new WorkflowDisposedError();
   return dependenciesOf(workflow);
 });
-const machineFor = machinesPerClock((now, monotonic) =>
-  createTwoFactorConfigMachine(now, monotonic).provide({ actors }),
+const machineFor = perClock((clock) =>
+  createTwoFactorConfigMachine(() => clock.now(), monotonicOf(clock)).provide({ actors }),
 );
 // Shared by every idle workflow's queue: a settled promise never changes.
 const idleQueue: Promise<unknown> = Promise.resolve();

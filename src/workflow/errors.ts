@@ -1,5 +1,5 @@
 import { DsmError } from '../client/errors/DsmError.js';
-import type { SnapshotRefusalReason } from '../persistence/refusal.js';
+import type { SnapshotRefusalReason } from '../persistence/openSnapshot.js';
 
 /**
  * The codes of the errors the 2FA-configuration workflow raises itself, a part of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { raceAbort } from '../../src/client/utils/abort.js';
+import { raceAbort } from '../../src/client/transport.js';
 
 describe('raceAbort', () => {
   it('rejects with the reason even if the promise never settles', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kyRetryOptions, toRetryPolicy } from '../../src/client/retry.js';
-import { parseRetryAfter } from '../../src/client/utils/retryAfter.js';
+import { kyRetryOptions, parseRetryAfter, toRetryPolicy } from '../../src/client/retry.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-07-10T07:00:00Z');

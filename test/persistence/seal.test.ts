@@ -5,8 +5,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/persistence/canonicalJson.js';
-import { createSnapshotKey } from '../../src/persistence/seal.js';
+import { canonicalJson, createSnapshotKey } from '../../src/persistence/seal.js';
 import { sealSnapshot } from '../../src/persistence/signer.js';
 import {
   fromPersistedSignIn,

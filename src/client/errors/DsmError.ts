@@ -1,17 +1,14 @@
+import type { SignInErrorCode } from '../../signIn/errors.js';
+import type { SecurityKeyErrorCode } from '../../webauthn/errors.js';
+import type { TwoFactorConfigErrorCode } from '../../workflow/errors.js';
+import type { DsmHttpErrorCode } from './httpErrors.js';
+
 /**
  * Every `code` an error of this library can carry, one per class (see `DsmErrorByCode`).
  * Stable: apps and the statecharts switch on these strings.
  */
 export type DsmErrorCode =
-  // DSM answered with an error status (`DsmHttpError` and its subclasses)
-  | 'HTTP_ERROR'
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'LOCKED'
-  | 'RATE_LIMITED'
+  | DsmHttpErrorCode
   // no usable answer
   | 'NETWORK'
   | 'TIMEOUT'
@@ -23,33 +20,9 @@ export type DsmErrorCode =
   | 'MISSING_CREDENTIALS'
   | 'INVALID_OPTIONS'
   | 'SECRET_CLEARED'
-  // the controllers (2FA-configuration workflow and sign-in)
-  | 'SESSION_EXPIRED'
-  | 'BUSY'
-  | 'INTERRUPTED'
-  | 'DISPOSED'
-  | 'INVALID_INPUT'
-  | 'INVALID_SNAPSHOT'
-  // the 2FA-configuration workflow
-  | 'CONFIG_LOCKED'
-  | 'CONFIG_UNLOCKED'
-  | 'WRONG_PASSWORD'
-  | 'UNKNOWN_OPERATION'
-  | 'PASSWORD_NOT_PROVIDED'
-  | 'UNLOCK_TOO_LATE'
-  | 'UNEXPECTED'
-  // the sign-in
-  | 'SIGN_IN_FAILED'
-  | 'SECOND_FACTOR_FAILED'
-  | 'SIGNED_OUT'
-  | 'ALREADY_SIGNED_IN'
-  | 'NOT_AWAITING_SECOND_FACTOR'
-  // a WebAuthn ceremony (`SecurityKeyError` and its subclasses)
-  | 'WEBAUTHN_CANCELLED'
-  | 'WEBAUTHN_ALREADY_REGISTERED'
-  | 'WEBAUTHN_UNSUPPORTED'
-  | 'WEBAUTHN_RP_MISMATCH'
-  | 'WEBAUTHN_FAILED';
+  | TwoFactorConfigErrorCode
+  | SignInErrorCode
+  | SecurityKeyErrorCode;
 
 /** The plain-data form of a `DsmError` (what `toJSON()` returns): safe to log, no secrets. */
 export interface DsmErrorJson {
