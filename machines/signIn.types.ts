@@ -1,11 +1,10 @@
 /**
- * The vocabulary of the sign-in statechart: its context, the events it accepts, the events it
- * emits, and what its actors take and return. Types only. The bearer token is not among them:
+ * The sign-in statechart's context, events and actor types. The bearer token is not among them:
  * it lives in the controller (`createSignIn`), never in the machine.
  */
 import type { FailureInfo, RedactedValue } from './twoFactorConfig.types.js';
 
-/** The top-level states, by name. */
+/** The top-level states. */
 export type SignInStateName =
   | 'signedOut'
   | 'authenticating'
@@ -31,9 +30,8 @@ export type SessionExpiryReason = 'idle' | 'server';
 export type SigningOutReason = SignOutReason | 'idle';
 
 /**
- * How the machine reads a failed request, from the error's `code` only:
- * `wrongCredentials` (Authenticate refused), `rejected` (a second factor refused),
- * `rateLimited` (429), `sessionExpired` (401 on a bearer call), `other`.
+ * How the machine reads a failed request's `code`: `wrongCredentials` (Authenticate refused),
+ * `rejected` (a second factor refused), `rateLimited`, `sessionExpired` (401 elsewhere), `other`.
  */
 export type SignInFailureKind =
   | 'wrongCredentials'
@@ -60,9 +58,8 @@ export type SignInRefusalCode =
 export type SignInRequest = 'signIn' | 'completeWithAssertion' | 'completeWithRecoveryCode';
 
 /**
- * What the chart keeps of DSM's challenge for a pending sign-in: the methods it allows. DSM's
- * FIDO2 assertion request itself is server data: the controller holds it, never the chart, so
- * it reaches no snapshot, event or inspector.
+ * The methods a pending sign-in allows. DSM's FIDO2 challenge is server data: the controller
+ * holds it, so it reaches no snapshot, event or inspector.
  */
 export interface SecondFactorChallenge {
   methods: SecondFactorMethod[];
@@ -125,10 +122,7 @@ export interface SignInContext {
   restore: SignInRestore | null;
 }
 
-/**
- * Events the machine accepts. The password and the recovery code travel in a redacting
- * wrapper, so inspection and snapshots cannot show them.
- */
+/** Events the machine accepts. The password and the recovery code are redacting wrappers. */
 export type SignInEvent =
   | { type: 'signIn'; email: string; password: RedactedValue }
   | { type: 'completeWithAssertion'; assertion: unknown }
@@ -166,21 +160,18 @@ export type SignInEmitted =
       retryAfterMs?: number;
     };
 
-/** What a request's actor takes: its event's fields. */
 type InputOf<T extends SignInRequest> = Omit<Extract<SignInEvent, { type: T }>, 'type'>;
 
 /** Authenticate actor: email and password in, the session's facts out (not its token). */
 export type AuthenticateInput = InputOf<'signIn'>;
 export interface AuthenticateOutput {
   userId: string;
-  /** Wall-clock ms the request was sent. */
   sentAt: number;
   /** DSM's idle timeout for this session (`expires_in`), in ms. */
   idleTimeoutMs: number;
   secondFactor: SecondFactorChallenge | null;
 }
 
-/** The second-factor actors. */
 export type CompleteFido2AuthInput = InputOf<'completeWithAssertion'>;
 export type RecoveryCodeAuthInput = InputOf<'completeWithRecoveryCode'>;
 

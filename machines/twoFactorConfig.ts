@@ -31,7 +31,7 @@ export const DEFAULT_AUTO_LOCK_MS = 600_000;
 export const DEFAULT_SAFETY_MARGIN_MS = 5_000;
 export const DEFAULT_EXPIRING_WARNING_MS = 60_000;
 
-/** A clock reading in ms. Tests and the controller inject their own. */
+/** A clock reading in ms. */
 export type Now = () => number;
 
 export function isConfigOperation(kind: unknown): kind is ConfigOperationKind {
@@ -57,10 +57,7 @@ const FAILURE_KINDS: Readonly<Record<string, FailureKind>> = {
   UNLOCK_TOO_LATE: LOST,
 };
 
-/**
- * Reads a failed request by its `code` (and DSM's 403 `reason`). Actors in `src/` throw
- * the library's typed errors; the machine depends on nothing but these two strings.
- */
+/** Reads a failed request by its `code` (and DSM's 403 `reason`), nothing else. */
 export function failureKind(error: unknown): FailureKind {
   const { code, reason } = Object(error) as { code?: string; reason?: unknown };
   return code === 'FORBIDDEN'
@@ -80,16 +77,14 @@ function failureInfo(error: unknown): FailureInfo {
 }
 
 type RefusalRow = [state: StateValue, config: RefusalCode, approval: RefusalCode];
-/** The refusal of one row, as a transition's actions. */
 const refuse = ([, config, approval]: RefusalRow) =>
   ({ type: 'refuse', params: { config, approval } }) as const;
 
 /**
- * The one refusal table: what an operation gets, locally and without a request, in each state
- * that does not run it. Columns: a config operation, an approval operation. The first row is
- * taken by locked.idle itself, where refusals are most frequent (the walk up to the root and its
- * guards was a fifth of a refusal's cost); the others at the root, tried in order, a busy
- * substate before its state.
+ * The one refusal table: what an operation gets, without a request, in each state that does not
+ * run it (columns: config, approval). locked.idle takes its row itself, where refusals are most
+ * frequent (the walk up to the root was a fifth of a refusal's cost); the root tries the others
+ * in order, a busy substate before its state.
  */
 const [LOCKED_IDLE, ...REFUSALS]: RefusalRow[] = [
   [{ locked: 'idle' }, 'CONFIG_LOCKED', 'CONFIG_LOCKED'],
@@ -101,21 +96,16 @@ const [LOCKED_IDLE, ...REFUSALS]: RefusalRow[] = [
   ['sessionExpired', 'SESSION_EXPIRED', 'SESSION_EXPIRED'],
 ];
 
-/** Placeholder implementations: the machine file runs alone (Stately editor, tests). */
-/** One placeholder stands for each actor (typed as that actor below). */
+/** Stands for each actor, so the machine file runs alone (Stately editor, tests). */
 const notProvided = fromPromise<never, never>(() =>
   Promise.reject(new Error('Not provided: see createTwoFactorConfig.')),
 );
 
 const lockFor = (reason: LockReason) => ({ type: 'setLockReason', params: { reason } }) as const;
-/** A guard on an actor's failure, by the kind `failureKind` reads from it. */
 const failed = (kind: FailureKind) => ({ type: 'isFailure' as const, params: { kind } });
-/** The failure an actor's error event carries (setup types only the external events). */
+/** An actor's error event's failure (setup types only the external events). */
 const errorOf = (event: object) => (event as { error?: unknown }).error;
-/**
- * What an operation actor gets: the operation started on entry, its arguments from the event,
- * and the deadline (null while locked, where approvals run).
- */
+/** An operation actor's input: the operation, its arguments, the deadline (null while locked). */
 const operationInput = ({
   context,
   event,
@@ -127,7 +117,6 @@ const operationInput = ({
   input: event.type === 'operation' ? event.operation.input : undefined,
   deadline: context.deadline,
 });
-/** The kind an `operation` event asks for (undefined for any other event). */
 const kindOf = (event: TwoFactorConfigEvent) =>
   event.type === 'operation' ? event.operation?.kind : undefined;
 /** The operation an `operation` event asks for, as params (no object spread: V8's is slow). */
@@ -143,8 +132,7 @@ const operationOf = ({
 
 /**
  * The client's deadline and the time by which DSM has certainly locked, as wall-clock ms (null
- * when unset), each read the safe way: the deadline by the earlier of the two clocks, DSM's lock
- * by the later. The monotonic bounds are carried over to the wall clock at this moment.
+ * when unset): the deadline by the earlier of the two clocks, DSM's lock by the later.
  */
 export function safeBounds(context: TwoFactorConfigContext, now: number, monotonicNow: number) {
   const read = (wall: number | null, mono: number | null, pick: typeof Math.min) =>
@@ -163,17 +151,16 @@ export function safeBounds(context: TwoFactorConfigContext, now: number, monoton
  * soon as either clock says it has passed, and DSM counts as certainly locked only when both do.
  */
 export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now = now) {
-  /** Milliseconds left before the client's deadline (0 without one, or past it). */
+  /** Ms left before the client's deadline (0 without one, or past it). */
   const remaining = (context: TwoFactorConfigContext) => {
     const at = now();
     return Math.max(0, (safeBounds(context, at, monotonic()).deadline ?? at) - at);
   };
-  /** Milliseconds until DSM has certainly locked by itself (Infinity without a bound). */
+  /** Ms until DSM has certainly locked by itself (Infinity without a bound). */
   const untilServerLocked = (context: TwoFactorConfigContext) => {
     const at = now();
     return (safeBounds(context, at, monotonic()).serverLockBy ?? Number.POSITIVE_INFINITY) - at;
   };
-  /** Both clocks' readings of a bound `ms` from now: [wall, monotonic]. */
   const fromNow = (ms: number) => [now() + ms, monotonic() + ms] as const;
   /** A stored bound, never more than `cap` from now: only the wall clock crossed the restart. */
   const restoredBound = (stored: number | null | undefined, cap: number) =>
@@ -198,7 +185,6 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
     guards: {
       isPastDeadline: ({ context }) => remaining(context) <= 0,
       isServerCertainlyLocked: ({ context }) => untilServerLocked(context) <= 0,
-      // The operation's kind, read from its event (no params object per event).
       isConfigOperation: ({ event }) => isConfigOperation(kindOf(event)),
       isLateConfigOperation: ({ context, event }) =>
         isConfigOperation(kindOf(event)) && remaining(context) <= 0,
@@ -241,8 +227,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
           lastError: null,
         };
       }),
-      // On entering locked or sessionExpired: after the `locked` event has carried the reason,
-      // and after `restoring` has read what it restores (one assign, not one per field group).
+      // Entering locked or sessionExpired: after `locked` has its reason, `restoring` its state.
       clearDeadline: assign({
         restore: null,
         lockReason: null,
@@ -358,13 +343,11 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       lastError: null,
       restore: input.restore ?? null,
     }),
-    // Refusals live here, at the root, from the one table above: a state that runs an
-    // operation takes it first.
+    // A state that runs an operation takes it before these refusals.
     on: {
       operation: REFUSALS.map((row) => ({ guard: stateIn(row[0]), actions: refuse(row) })),
     },
     states: {
-      // Where a workflow starts: from a persisted snapshot, or locked.
       restoring: {
         always: [
           {

@@ -1,8 +1,4 @@
-/**
- * The vocabulary of the two-factor-configuration statechart: its context, the events it
- * accepts, the events it emits, and what its actors take and return. Types only, so the
- * machine and every implementation share one definition.
- */
+/** The two-factor-configuration statechart's context, events and actor types. */
 
 /** Operations DSM accepts only while the 2FA configuration is unlocked. */
 export const CONFIG_OPERATIONS = [
@@ -20,7 +16,7 @@ export type ConfigOperationKind = (typeof CONFIG_OPERATIONS)[number];
 export type ApprovalOperationKind = (typeof APPROVAL_OPERATIONS)[number];
 export type OperationKind = ConfigOperationKind | ApprovalOperationKind;
 
-/** The five top-level states, by name. */
+/** The top-level states. */
 export type TwoFactorConfigStateName =
   | 'locked'
   | 'unlocking'
@@ -53,16 +49,13 @@ export type RefusalCode =
   | 'BUSY'
   | 'UNKNOWN_OPERATION';
 
-/** A failure as the machine keeps it: serializable, with no secret in it. */
+/** A failure as the machine keeps it: serializable, no secret. */
 export interface FailureInfo {
   code: string;
   message: string;
 }
 
-/**
- * How the machine reads a failed request. Actors throw errors with a string `code` (and, for
- * DSM's 403, a `reason`); the machine only looks at these two fields.
- */
+/** How the machine reads a failed request (from its `code` and DSM's 403 `reason`). */
 export type FailureKind =
   | 'sessionExpired'
   | 'configLocked'
@@ -80,7 +73,7 @@ export type AuditEvent =
   | { type: 'deviceRenamed'; oldName: string; newName: string; at: number }
   | { type: 'recoveryCodesRegenerated'; count: number; at: number };
 
-/** An operation request as it travels in an event. `input` is the operation's own arguments. */
+/** An operation request as it travels in an event, with the operation's arguments. */
 export interface OperationRequest {
   kind: OperationKind;
   input?: unknown;
@@ -95,7 +88,7 @@ export interface RestoreState {
 }
 
 export interface TwoFactorConfigInput {
-  /** DSM's auto-lock window. Default 600 000 ms (ten minutes). */
+  /** DSM's auto-lock window. Default 600 000 ms. */
   autoLockMs?: number;
   /** How much earlier than DSM the client locks. Default 5 000 ms. */
   safetyMarginMs?: number;
@@ -105,7 +98,6 @@ export interface TwoFactorConfigInput {
   terminateRetryBaseMs?: number;
   /** Largest terminate retry delay. Default 30 000 ms. */
   terminateRetryMaxMs?: number;
-  /** A persisted state to resume from. */
   restore?: RestoreState | null;
 }
 
@@ -130,10 +122,7 @@ export interface TwoFactorConfigContext {
   restore: RestoreState | null;
 }
 
-/**
- * Events the machine accepts. `password` is a redacting wrapper (its JSON form is
- * `[redacted]`), never a plain string, so inspection and snapshots cannot show it.
- */
+/** Events the machine accepts. `password` is a redacting wrapper, never a plain string. */
 export type TwoFactorConfigEvent =
   | { type: 'unlock'; password: RedactedValue }
   | { type: 'lock' }
@@ -144,7 +133,7 @@ export type TwoFactorConfigEvent =
   | { type: 'sessionEnded' }
   | { type: 'dispose' };
 
-/** The shape a redacting wrapper has: whatever it holds, it serializes to a placeholder. */
+/** A redacting wrapper: whatever it holds, it serializes to a placeholder. */
 export interface RedactedValue {
   toJSON(): string;
 }
@@ -177,15 +166,11 @@ export interface UnlockOutput {
   answeredAtMono: number;
 }
 
-/** Operation actors: config and approval operations. */
 export interface OperationInput {
   opId: string;
   kind: OperationKind;
   input: unknown;
-  /**
-   * The client's wall-clock deadline when the operation started (null while locked). The
-   * machine's guard checked it, on both clocks, in the step that started the actor.
-   */
+  /** The deadline when the operation started (null while locked), checked by the guard. */
   deadline: number | null;
 }
 /** What the machine sees of a finished operation: never its result, only an audit entry. */

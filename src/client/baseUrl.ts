@@ -1,4 +1,4 @@
-import { InsecureBaseUrlError } from './errors/setupErrors.js';
+import { InsecureBaseUrlError } from './errors/index.js';
 
 /** 127.0.0.0/8, ::1 and localhost. The URL parser has already normalized IPv4 and IPv6 forms. */
 const LOOPBACK_HOST = /^(localhost|\[::1\]|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;

@@ -1,7 +1,10 @@
 import type * as z from 'zod/mini';
 import { checkBaseUrl } from './baseUrl.js';
-import { DsmMissingCredentialsError, DsmOptionsError } from './errors/setupErrors.js';
-import { DsmRequestValidationError } from './errors/validationErrors.js';
+import {
+  DsmMissingCredentialsError,
+  DsmOptionsError,
+  DsmRequestValidationError,
+} from './errors/index.js';
 import {
   type DsmOperation,
   dsmOperations,

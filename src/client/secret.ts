@@ -1,4 +1,4 @@
-import { DsmError } from './errors/DsmError.js';
+import { DsmError } from './errors/index.js';
 
 const REDACTED = '[redacted]';
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');

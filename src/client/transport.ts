@@ -1,8 +1,13 @@
 import ky, { HTTPError, type KyInstance, type RetryOptions, TimeoutError } from 'ky';
-import type { DsmError } from './errors/DsmError.js';
-import { DsmHttpError, httpErrorFor } from './errors/httpErrors.js';
-import { DsmAbortedError, DsmNetworkError, DsmTimeoutError } from './errors/transportErrors.js';
-import { DsmResponseValidationError } from './errors/validationErrors.js';
+import type { DsmError } from './errors/index.js';
+import {
+  DsmAbortedError,
+  DsmHttpError,
+  DsmNetworkError,
+  DsmResponseValidationError,
+  DsmTimeoutError,
+  httpErrorFor,
+} from './errors/index.js';
 import type { DsmOperation, OperationId } from './operations.js';
 import { kyRetryOptions, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { CallOptions } from './types.js';

@@ -7,7 +7,7 @@ import type {
   SecondFactorMethod,
   SessionTouchOutput,
 } from '../../machines/signIn.types.js';
-import type { DsmError } from '../client/errors/DsmError.js';
+import type { DsmError } from '../client/errors/index.js';
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';

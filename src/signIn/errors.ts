@@ -1,6 +1,5 @@
 import type { SecondFactorMethod, SignInRequest } from '../../machines/signIn.types.js';
-import { DsmError } from '../client/errors/DsmError.js';
-import { DsmRateLimitedError } from '../client/errors/httpErrors.js';
+import { DsmError, DsmRateLimitedError } from '../client/errors/index.js';
 import {
   InvalidInputError,
   InvalidSnapshotError,
@@ -11,10 +10,8 @@ import {
 } from '../workflow/errors.js';
 
 /**
- * The codes of the errors the sign-in raises itself, a part of `DsmErrorCode` (transport
- * failures keep the client's codes). `RATE_LIMITED` is the client's `DsmRateLimitedError`;
- * `SESSION_EXPIRED`, `BUSY`, `INTERRUPTED`, `DISPOSED`, `INVALID_INPUT` and `INVALID_SNAPSHOT`
- * are the 2FA-configuration workflow's classes.
+ * The codes of the errors the sign-in raises itself. `RATE_LIMITED` is the client's class; six
+ * others are the workflow's.
  */
 export type SignInErrorCode =
   | 'SIGN_IN_FAILED'
@@ -30,10 +27,7 @@ export type SignInErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_SNAPSHOT';
 
-/**
- * Thrown by `signIn` when DSM refused the email or the password (401 on Authenticate). The
- * sign-in stays signed out. `cause` is the client's `DsmUnauthorizedError`.
- */
+/** Thrown by `signIn` when DSM refused the credentials (401). `cause`: the client's error. */
 export class SignInFailedError extends DsmError {
   override readonly name: string = 'SignInFailedError';
   declare readonly code: 'SIGN_IN_FAILED';
@@ -43,10 +37,8 @@ export class SignInFailedError extends DsmError {
 }
 
 /**
- * Thrown by `completeWithSecurityKey` / `completeWithRecoveryCode` when DSM refused the second
- * factor (400: an assertion it could not verify, a wrong or already used recovery code). The
- * sign-in is still waiting for a second factor: try again, or the other method. `method` is
- * the refused one (`fido2` or `recoveryCode`); `cause` is the client's `DsmBadRequestError`.
+ * Thrown by the `completeWith…` calls when DSM refused the second factor (400). The sign-in still
+ * waits for one. `method` is the refused one; `cause` is the client's `DsmBadRequestError`.
  */
 export class SecondFactorFailedError extends DsmError {
   override readonly name: string = 'SecondFactorFailedError';
@@ -65,11 +57,7 @@ export class SecondFactorFailedError extends DsmError {
   }
 }
 
-/**
- * Thrown by calls that need a signed-in session when there is none (e.g. creating the
- * 2FA-configuration workflow from a sign-in nobody completed). No request was sent. No fields
- * beyond `code` and `message`.
- */
+/** Thrown by calls that need a signed-in session when there is none. No request was sent. */
 export class SignedOutError extends DsmError {
   override readonly name: string = 'SignedOutError';
   declare readonly code: 'SIGNED_OUT';
@@ -78,10 +66,7 @@ export class SignedOutError extends DsmError {
   }
 }
 
-/**
- * Thrown by `signIn` while a session is open: signed in, or waiting for its second factor.
- * Call `signOut()` first. No request was sent.
- */
+/** Thrown by `signIn` while a session is open. No request was sent. */
 export class AlreadySignedInError extends DsmError {
   override readonly name: string = 'AlreadySignedInError';
   declare readonly code: 'ALREADY_SIGNED_IN';
@@ -111,10 +96,7 @@ const operationOf: Record<SignInRequest, string> = {
   completeWithRecoveryCode: 'RecoveryCodeAuth',
 };
 
-/**
- * The sign-in's refusal, without a request, of an attempt made before DSM's 429 wait is over:
- * the client's `DsmRateLimitedError` with `retryAfterMs` set to the wait left.
- */
+/** The refusal of an attempt before DSM's 429 wait is over, `retryAfterMs` the wait left. */
 export function rateLimitedUntilRetry(
   request: SignInRequest,
   retryAfterMs: number | undefined,

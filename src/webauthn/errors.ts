@@ -1,4 +1,4 @@
-import { DsmError } from '../client/errors/DsmError.js';
+import { DsmError } from '../client/errors/index.js';
 
 /** The codes of the errors a security-key ceremony raises, a part of `DsmErrorCode`. */
 export type SecurityKeyErrorCode =
@@ -12,11 +12,8 @@ export type SecurityKeyErrorCode =
 export type CeremonyKind = 'create' | 'get';
 
 /**
- * The base of the errors a WebAuthn ceremony raises (`createCredentialFor`, `getAssertionFor`,
- * `registerSecurityKey`, `approveWithSecurityKey`, `toSecurityKeyError`); never thrown itself.
- * Beyond `code`: `ceremony`, the browser call that failed, and `cause`, the browser's own error
- * when there was one (a `DOMException`: the browser's text, never DSM's or a secret; `toJSON()`
- * leaves it out).
+ * The base of the errors a WebAuthn ceremony raises. `ceremony` is the browser call that failed;
+ * `cause` the browser's own error, if any (left out of `toJSON()`).
  */
 export abstract class SecurityKeyError extends DsmError {
   declare readonly code: SecurityKeyErrorCode;
@@ -34,9 +31,8 @@ export abstract class SecurityKeyError extends DsmError {
 }
 
 /**
- * Thrown when the user cancelled the browser's security-key prompt, it timed out, or it was
- * aborted (`NotAllowedError`, `AbortError`, or the caller's signal before the ceremony began).
- * Nothing was sent to DSM after the challenge.
+ * Thrown when the security-key prompt was cancelled, timed out or aborted. Nothing was sent to
+ * DSM after the challenge.
  */
 export class SecurityKeyCancelledError extends SecurityKeyError {
   override readonly name: string = 'SecurityKeyCancelledError';
@@ -51,10 +47,7 @@ export class SecurityKeyCancelledError extends SecurityKeyError {
   }
 }
 
-/**
- * Thrown by a registration (`create`) when the key is already registered for this account
- * (`InvalidStateError`). `ceremony` is always `create`.
- */
+/** Thrown by a registration when the key is already registered for this account. */
 export class SecurityKeyAlreadyRegisteredError extends SecurityKeyError {
   override readonly name: string = 'SecurityKeyAlreadyRegisteredError';
   declare readonly code: 'WEBAUTHN_ALREADY_REGISTERED';
@@ -68,10 +61,7 @@ export class SecurityKeyAlreadyRegisteredError extends SecurityKeyError {
   }
 }
 
-/**
- * Thrown when this environment cannot run the ceremony: no WebAuthn (`PublicKeyCredential`)
- * here, or no authenticator supports DSM's algorithm (`NotSupportedError`).
- */
+/** Thrown when this environment cannot run the ceremony (no WebAuthn, or DSM's algorithm). */
 export class SecurityKeyUnsupportedError extends SecurityKeyError {
   override readonly name: string = 'SecurityKeyUnsupportedError';
   declare readonly code: 'WEBAUTHN_UNSUPPORTED';
@@ -86,10 +76,7 @@ export class SecurityKeyUnsupportedError extends SecurityKeyError {
   }
 }
 
-/**
- * Thrown when the browser refused because this page's origin does not belong to DSM's relying
- * party (`SecurityError`): e.g. the page is on 127.0.0.1 while DSM's rp id is `localhost`.
- */
+/** Thrown when this page's origin does not belong to DSM's relying party (`SecurityError`). */
 export class SecurityKeyRpMismatchError extends SecurityKeyError {
   override readonly name: string = 'SecurityKeyRpMismatchError';
   declare readonly code: 'WEBAUTHN_RP_MISMATCH';
@@ -103,10 +90,7 @@ export class SecurityKeyRpMismatchError extends SecurityKeyError {
   }
 }
 
-/**
- * Thrown for any other failure of the authenticator (`InvalidStateError` on `get`, an unknown
- * error), or when its response is not a WebAuthn credential.
- */
+/** Thrown for any other failure, or a response that is not a WebAuthn credential. */
 export class SecurityKeyFailedError extends SecurityKeyError {
   override readonly name: string = 'SecurityKeyFailedError';
   declare readonly code: 'WEBAUTHN_FAILED';

@@ -8,7 +8,7 @@ import type {
   UnlockInput,
   UnlockOutput,
 } from '../../machines/twoFactorConfig.types.js';
-import { DsmError } from '../client/errors/DsmError.js';
+import { DsmError } from '../client/errors/index.js';
 import type { Fido2AssertionResult, Fido2AttestationResult } from '../client/schemas.js';
 import { Secret } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';

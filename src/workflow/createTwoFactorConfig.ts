@@ -12,9 +12,10 @@ import type {
   RestoreState,
   TwoFactorConfigEmitted,
   TwoFactorConfigEvent,
+  TwoFactorConfigInput,
   TwoFactorConfigStateName,
 } from '../../machines/twoFactorConfig.types.js';
-import type { DsmError } from '../client/errors/DsmError.js';
+import type { DsmError } from '../client/errors/index.js';
 import type {
   ApprovalRequest,
   Fido2AssertionResult,
@@ -55,19 +56,13 @@ import {
   toPersisted,
 } from './persistence.js';
 
-export interface TwoFactorConfigOptions {
+/** The durations are the chart's input (`TwoFactorConfigInput`). */
+export interface TwoFactorConfigOptions
+  extends Omit<TwoFactorConfigInput, 'restore' | 'terminateRetryMaxMs'> {
   /** A DSM client carrying the user's session (`createDsmClient({ baseUrl, token })`). */
   client: DsmClient;
   /** The signed-in user's id (DSM's `entity_id`), for device changes. */
   userId: string;
-  /** DSM's auto-lock window. Default 600 000 ms. */
-  autoLockMs?: number;
-  /** How much earlier than DSM the client locks. Default 5 000 ms. */
-  safetyMarginMs?: number;
-  /** How long before the deadline `expiring` is emitted. Default 60 000 ms. */
-  expiringWarningMs?: number;
-  /** First terminate retry delay (doubled per attempt, up to 30 s). Default 500 ms. */
-  terminateRetryBaseMs?: number;
   /**
    * Asked for the password when a config operation finds the configuration locked. One
    * prompt is shared by every caller waiting at that moment. Return nothing to cancel.
@@ -81,10 +76,9 @@ export interface TwoFactorConfigOptions {
    */
   snapshot?: never;
   /**
-   * A key from `createSnapshotKey(secret)`: `persist()` signs its snapshots with it
-   * (HMAC-SHA-256), and a restore refuses any snapshot not signed with it: altered, forged,
-   * unsigned, or another user's. Default: none, and a stored snapshot is trusted as far as its
-   * storage is. See SECURITY.md.
+   * From `createSnapshotKey(secret)`: `persist()` signs with it (HMAC-SHA-256), and a restore
+   * refuses any snapshot not signed with it. Default: none, and a stored snapshot is trusted as
+   * far as its storage is. See SECURITY.md.
    */
   snapshotKey?: SnapshotKey;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
@@ -109,9 +103,6 @@ export interface TwoFactorConfigView {
   /** Unlocked, and the `expiring` warning has been given. */
   expiring: boolean;
 }
-
-/** A failure as the workflow's events carry it: always one of the library's errors. */
-export type TwoFactorConfigFailure = DsmError;
 
 type WithFailure<E> = E extends { error: unknown } ? Omit<E, 'error'> & { error: DsmError } : E;
 
@@ -138,7 +129,6 @@ const actors = createTwoFactorConfigActors((system) => {
 const machineFor = perClock((clock) =>
   createTwoFactorConfigMachine(() => clock.now(), monotonicOf(clock)).provide({ actors }),
 );
-// Shared by every idle workflow's queue: a settled promise never changes.
 const idleQueue: Promise<unknown> = Promise.resolve();
 const UNLOCK = 'unlock';
 
@@ -156,7 +146,7 @@ const REFUSAL_ERRORS: Record<Exclude<RefusalCode, 'UNKNOWN_OPERATION'>, new () =
 const stopped = () => new WorkflowDisposedError();
 const timedOut = () => new OperationInterruptedError('wait');
 
-/** The states in which DSM's configuration may be unlocked. */
+/** Where DSM's configuration may be unlocked. */
 const OPEN_STATES: TwoFactorConfigStateName[] = ['unlocking', 'unlocked', 'locking'];
 
 const EXTERNAL_EVENTS = [
@@ -188,19 +178,17 @@ function isExternalEvent(event: unknown): boolean {
 /**
  * The 2FA-configuration workflow: an XState actor of `twoFactorConfigMachine` behind a promise
  * API. Operations wait their turn (one request at a time); `lock()` and `dispose()` do not.
- * Outcomes travel on one channel: the actors hand results to the waiting caller, and the
- * machine's events (which operation, which outcome, which code) say when to settle.
+ * The actors hand results to the waiting caller; the machine's events say when to settle.
  */
 export class TwoFactorConfig {
   readonly actor: TwoFactorConfigActor;
-  /** The actor's own `send`, for the workflow's events: they need no checking. */
+  /** The actor's own, unchecked `send`. */
   readonly #post: (event: TwoFactorConfigEvent) => void;
   readonly userId: string;
   #client: DsmClient;
   readonly #clock: Clock;
   readonly #options: TwoFactorConfigOptions;
   #queue: Promise<unknown> = idleQueue;
-  /** Tasks queued and not yet done. */
   #queued = 0;
   #passwordPrompt: Promise<void> | null = null;
   #opSeq = 0;
@@ -227,10 +215,7 @@ export class TwoFactorConfig {
     });
   }
 
-  /**
-   * Use `createTwoFactorConfig(options)`, or `restoreTwoFactorConfig` to resume from a
-   * snapshot; `restore` is the checked snapshot that one hands over.
-   */
+  /** Use `createTwoFactorConfig(options)`, or `restoreTwoFactorConfig`, which passes `restore`. */
   constructor(options: TwoFactorConfigOptions, restore: RestoreState | null = null) {
     if (typeof options?.client?.config2faAuth !== 'function') {
       invalid('client must be a DsmClient.');
@@ -245,7 +230,6 @@ export class TwoFactorConfig {
     if (options.snapshot !== undefined) {
       invalid('snapshot: use restoreTwoFactorConfig().');
     }
-    // Each within setTimeout's reach (the default bound).
     checkDurations(options, {
       autoLockMs: 1,
       safetyMarginMs: 0,
@@ -342,7 +326,7 @@ export class TwoFactorConfig {
     await this.#waitFor((snapshot) => !OPEN_STATES.includes(stateNameOf(snapshot)));
   }
 
-  /** Asks DSM for a FIDO2 creation challenge (MfaNewChallenge). Config operation. */
+  /** MfaNewChallenge: a FIDO2 creation challenge. Config operation. */
   newDeviceChallenge(): Promise<Fido2CreationOptions> {
     return this.#operation('newDeviceChallenge', noInput);
   }
@@ -370,7 +354,6 @@ export class TwoFactorConfig {
 
   /** Replaces the user's recovery codes and returns the new ones. Config operation. */
   generateRecoveryCodes(): Promise<string[]> {
-    // DSM's codes travel wrapped in a Secret up to their caller's promise (see #listen).
     return this.#operation('generateRecoveryCodes', noInput);
   }
 
@@ -391,7 +374,6 @@ export class TwoFactorConfig {
       if (!fido2AuthRequest && password === undefined) {
         invalid('approve needs fido2AuthRequest or password.');
       }
-      // The actor sends only what is there.
       return {
         requestId: checkText(requestId, 'requestId'),
         fido2AuthRequest,
@@ -470,8 +452,8 @@ export class TwoFactorConfig {
   }
 
   /**
-   * Locks best-effort (a terminate, with `keepalive` in browsers when asked) and stops the
-   * actor. Waits at most `disposeTimeoutMs`. Every later call rejects with `DISPOSED`.
+   * Locks best-effort (a terminate, with `keepalive` when asked) and stops the actor, waiting at
+   * most `disposeTimeoutMs`. Every later call rejects with `DISPOSED`.
    */
   dispose(options: { keepalive?: boolean } = {}): Promise<void> {
     this.#disposing ??= (async () => {
@@ -494,7 +476,7 @@ export class TwoFactorConfig {
     return this.#disposing;
   }
 
-  /** Both bounds as wall-clock times, read the safe way: only the wall clock crosses a restart. */
+  /** Both bounds as wall-clock times (only the wall clock crosses a restart). */
   #bounds() {
     return safeBounds(
       this.actor.getSnapshot().context,
@@ -510,10 +492,7 @@ export class TwoFactorConfig {
     }
   }
 
-  /**
-   * Runs the input checks now and hands their result to `next`, also now (so calls queue in
-   * their order): a bad argument rejects, never throws.
-   */
+  /** Checks the input and runs `next` now (calls queue in order); a bad argument rejects. */
   #guard<T, R>(check: () => T, next: (value: T) => Promise<R>): Promise<R> {
     try {
       this.#assertAlive();
@@ -585,7 +564,7 @@ export class TwoFactorConfig {
     return this.#passwordPrompt;
   }
 
-  /** Settles waiters from the chart's events: registered at the first request (heap). */
+  /** Settles waiters from the chart's events; registered at the first request (heap). */
   #listen(): Waiters {
     const waiters = new Waiters();
     this.actor.on('*', (event) => {
@@ -598,7 +577,7 @@ export class TwoFactorConfig {
         case 'operationSucceeded': {
           if (!outcome?.ok) return waiters.settle(id, new OperationInterruptedError(event.kind));
           const { value } = outcome;
-          // Recovery codes, wrapped until here: their caller gets them as a new array.
+          // Recovery codes travel wrapped in a Secret up to here; the caller gets a new array.
           return waiters.settle(
             id,
             undefined,
@@ -629,13 +608,11 @@ export class TwoFactorConfig {
     return waiters;
   }
 
-  /** Sends an event and waits for the outcome the workflow's events settle it with. */
   #request(id: string, kind: string, event: TwoFactorConfigEvent): Promise<unknown> {
     this.#waiters ??= this.#listen();
     return this.#waiters.wait(id, kind, () => this.#post(event));
   }
 
-  /** Waits until no request of this workflow is in flight. */
   #settled(): Promise<void> {
     return this.#waitFor((snapshot) => !snapshot.hasTag('busy'));
   }

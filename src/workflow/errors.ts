@@ -1,11 +1,9 @@
-import { DsmError } from '../client/errors/DsmError.js';
+import { DsmError } from '../client/errors/index.js';
 import type { SnapshotRefusalReason } from '../persistence/openSnapshot.js';
 
 /**
- * The codes of the errors the 2FA-configuration workflow raises itself, a part of
- * `DsmErrorCode` (DSM's errors reach the caller with the client's codes). `SESSION_EXPIRED`,
- * `BUSY`, `INTERRUPTED`, `DISPOSED`, `INVALID_INPUT` and `INVALID_SNAPSHOT` are the sign-in's too,
- * with the same classes.
+ * The codes of the errors the 2FA-configuration workflow raises itself (DSM's keep the client's
+ * codes). The sign-in shares the classes of the six it also raises.
  */
 export type TwoFactorConfigErrorCode =
   | 'CONFIG_LOCKED'
@@ -23,9 +21,8 @@ export type TwoFactorConfigErrorCode =
   | 'UNEXPECTED';
 
 /**
- * Thrown by a config operation (add/remove/rename device, new device challenge, recovery codes,
- * enable/disable 2FA, `registerSecurityKey`) while the configuration is not unlocked, or its
- * deadline has passed. No request was sent. No fields beyond `code` and `message`.
+ * Thrown by a config operation (devices, challenge, recovery codes, `registerSecurityKey`)
+ * while the configuration is not unlocked, or past its deadline. No request was sent.
  */
 export class TwoFactorConfigLockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigLockedError';
@@ -37,8 +34,7 @@ export class TwoFactorConfigLockedError extends DsmError {
 
 /**
  * Thrown by an approval operation (challenge, approve, deny, `approveWithSecurityKey`) while the
- * configuration is unlocked: DSM cannot use the 2FA device then. No request was sent. No fields
- * beyond `code` and `message`.
+ * configuration is unlocked: DSM cannot use the 2FA device then. No request was sent.
  */
 export class TwoFactorConfigUnlockedError extends DsmError {
   override readonly name: string = 'TwoFactorConfigUnlockedError';
@@ -49,10 +45,9 @@ export class TwoFactorConfigUnlockedError extends DsmError {
 }
 
 /**
- * Thrown when the DSM session has ended: DSM answered 401 to a bearer call (the workflow after
- * asking Refresh; the sign-in at once), the sign-in's idle timeout ran out, or a call needs the
- * session after it expired. Sign in again; a 2FA-configuration workflow then continues with
- * `resumeSession`. `cause` is the client's `DsmUnauthorizedError` when DSM's 401 was the reason.
+ * Thrown when the DSM session has ended: a 401 to a bearer call (the workflow asks Refresh
+ * first), the sign-in's idle timeout, or a call after it expired. Sign in again (a workflow then
+ * continues with `resumeSession`). `cause` is the client's `DsmUnauthorizedError` after a 401.
  */
 export class SessionExpiredError extends DsmError {
   override readonly name: string = 'SessionExpiredError';
@@ -64,8 +59,7 @@ export class SessionExpiredError extends DsmError {
 
 /**
  * Thrown by `unlock` when DSM refused the password: Config2faAuth answered 401 and Refresh
- * showed the session alive. The configuration stays locked. No fields beyond `code` and
- * `message`.
+ * showed the session alive. The configuration stays locked.
  */
 export class WrongPasswordError extends DsmError {
   override readonly name: string = 'WrongPasswordError';
@@ -75,11 +69,7 @@ export class WrongPasswordError extends DsmError {
   }
 }
 
-/**
- * Thrown when a controller cannot take a request now because another of its requests is in
- * flight: the sign-in (a second `signIn` or `completeWith…` while one runs), or the workflow's
- * machine refusing an event (a raw `actor.send` user only). No request was sent.
- */
+/** Thrown when another request of the controller is in flight. No request was sent. */
 export class WorkflowBusyError extends DsmError {
   override readonly name: string = 'WorkflowBusyError';
   declare readonly code: 'BUSY';
@@ -89,8 +79,8 @@ export class WorkflowBusyError extends DsmError {
 }
 
 /**
- * Thrown for an operation kind the workflow does not know (a raw `actor.send` user, or an
- * untyped caller). No request was sent. The message quotes at most 64 characters of the kind.
+ * Thrown for an operation kind the workflow does not know (a raw `actor.send`, an untyped
+ * caller). No request was sent. The message quotes at most 64 characters of the kind.
  */
 export class UnknownOperationError extends DsmError {
   override readonly name: string = 'UnknownOperationError';
@@ -101,10 +91,8 @@ export class UnknownOperationError extends DsmError {
 }
 
 /**
- * Thrown when a controller left the state a request ran in before DSM answered: the workflow
- * by a lock, the deadline or dispose; the sign-in by a sign-out or dispose. DSM may or may not
- * have applied the request (read the user, or sign in again, to know). `what` in the message
- * names the request, e.g. `unlock` or `sign-in`.
+ * Thrown when a controller left the state a request ran in before DSM answered (a lock, the
+ * deadline, a sign-out, dispose). DSM may have applied it. The message names the request.
  */
 export class OperationInterruptedError extends DsmError {
   override readonly name: string = 'OperationInterruptedError';
@@ -114,10 +102,7 @@ export class OperationInterruptedError extends DsmError {
   }
 }
 
-/**
- * Thrown by any call on a 2FA-configuration workflow or a sign-in after its `dispose()`, and to
- * a request that `dispose()` ended. Create a new one. `what` in the message names the controller.
- */
+/** Thrown by any call on a controller after its `dispose()`, and to a request it ended. */
 export class WorkflowDisposedError extends DsmError {
   override readonly name: string = 'WorkflowDisposedError';
   declare readonly code: 'DISPOSED';
@@ -127,9 +112,8 @@ export class WorkflowDisposedError extends DsmError {
 }
 
 /**
- * Thrown for bad input to a controller or helper before anything is sent: an empty password,
- * email or recovery code, an empty or multi-line device name, a missing client, an option out
- * of range, an unusable `snapshotKey`. The message names the input, never its value.
+ * Thrown for bad input to a controller or helper before anything is sent (an empty password, a
+ * multi-line name, an option out of range…). The message names the input, never its value.
  */
 export class InvalidInputError extends DsmError {
   override readonly name: string = 'InvalidInputError';
@@ -140,12 +124,8 @@ export class InvalidInputError extends DsmError {
 }
 
 /**
- * Thrown by `restoreTwoFactorConfig({ snapshot })`, `fromPersisted`, `withStoredTwoFactorConfig`,
- * `createSignIn({ snapshot })` and `fromPersistedSignIn` for a snapshot they cannot trust or
- * cannot resume. `reason` says why: `forged`, `unsigned` and `foreign` mean the stored value is
- * not what this user's `persist()` wrote with your `snapshotKey` (drop it; investigate the
- * storage); see `SnapshotRefusalReason`. The message is this library's text only, never a
- * value read from the snapshot.
+ * Thrown by every restore for a snapshot it cannot trust or resume; `reason` says why (see
+ * `SnapshotRefusalReason`). The message never holds a value read from the snapshot.
  */
 export class InvalidSnapshotError extends DsmError {
   override readonly name: string = 'InvalidSnapshotError';
@@ -158,10 +138,7 @@ export class InvalidSnapshotError extends DsmError {
   }
 }
 
-/**
- * Thrown when `onPasswordRequired` gave no password (the user cancelled the prompt); the
- * configuration stays locked and the operation that asked was not sent.
- */
+/** Thrown when `onPasswordRequired` gave no password; the operation was not sent. */
 export class PasswordNotProvidedError extends DsmError {
   override readonly name: string = 'PasswordNotProvidedError';
   declare readonly code: 'PASSWORD_NOT_PROVIDED';
@@ -171,9 +148,8 @@ export class PasswordNotProvidedError extends DsmError {
 }
 
 /**
- * Thrown by `unlock` when DSM's answer arrived after the window it opens would already have
- * closed (a suspend in flight, a slow server, a short window). The workflow does not unlock: it
- * terminates, or waits out DSM's own deadline, and then reports `locked` (reason `lostAnswer`).
+ * Thrown by `unlock` when DSM's answer came after the window it opens would have closed. The
+ * workflow terminates (or waits out DSM's deadline), then reports `locked` (`lostAnswer`).
  */
 export class UnlockAnswerTooLateError extends DsmError {
   override readonly name: string = 'UnlockAnswerTooLateError';
@@ -184,9 +160,8 @@ export class UnlockAnswerTooLateError extends DsmError {
 }
 
 /**
- * Stands in for a failure that is not one of the library's errors (a bug, a foreign throw)
- * wherever the workflow's state, events or inspector could see it: their text is the
- * library's own. The caller's promise still receives the original error.
+ * Stands in for a foreign failure wherever state, events or the inspector could see it, so
+ * their text is the library's own. The caller's promise still gets the original error.
  */
 export class UnexpectedFailureError extends DsmError {
   override readonly name: string = 'UnexpectedFailureError';

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { DsmValidationIssue } from '../errors/validationErrors.js';
+import type { DsmValidationIssue } from '../errors/index.js';
 
 type RawIssue = Parameters<z.core.$ZodErrorMap>[0];
 
