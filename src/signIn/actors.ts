@@ -22,18 +22,13 @@ export interface SignInDependencies {
   clock: Clock;
   /** The open session's client (pending or complete); throws `SESSION_EXPIRED` without one. */
   session(): DsmClient;
-  /**
-   * Keeps a new session's token, and DSM's FIDO2 challenge if any, in the controller: the
-   * machine never sees either.
-   */
+  /** Keeps a new session's token and FIDO2 challenge in the controller, out of the machine. */
   openSession(token: Secret<string>, fido2Options: Fido2RequestOptions | null): void;
 }
 
 /**
- * The one reading of a failed sign-in request, in the library's own errors: only those go on
- * (as the failure or its cause) to the machine, its events, the inspector and the caller
- * (`toMachineFailure`). A 401 refuses the credentials on Authenticate and ends the session
- * anywhere else; a 400 refuses a second factor; a 429 stays the client's.
+ * A failed sign-in request as one of the library's errors (`toMachineFailure`): a 401 refuses
+ * the credentials on Authenticate and ends the session elsewhere; a 400 refuses a second factor.
  */
 function signInFailure(error: unknown, request: 'authenticate' | 'session' | SecondFactorMethod) {
   const failure: DsmError = toMachineFailure(error);
@@ -48,12 +43,9 @@ function signInFailure(error: unknown, request: 'authenticate' | 'session' | Sec
   return failure;
 }
 
-/**
- * The promise actors that make `signInMachine` real, for one controller (`.provide()` them).
- * Each takes the abort signal XState gives it, so leaving a state aborts its request.
- */
+/** The actors of `signInMachine` for one controller; leaving a state aborts its request. */
 export function createSignInActors(deps: SignInDependencies) {
-  /** A request on the open session: resolves with when it was sent (the idle time counts from it). */
+  /** A request on the open session: resolves with when it was sent (idle time counts from it). */
   const touch = <I>(
     request: 'session' | SecondFactorMethod,
     send: (session: DsmClient, input: I, signal: AbortSignal) => Promise<unknown>,

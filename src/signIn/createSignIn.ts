@@ -51,14 +51,12 @@ import type {
   SignInView,
 } from './types.js';
 
-// One machine per clock; each controller provides its own actors (`.provide()`).
 const machineFor = perClock((clock) => createSignInMachine(() => clock.now()));
 
 export function signInStateOf(snapshot: SignInSnapshot): SignInStateName {
   return topStateName<SignInStateName>(snapshot.value);
 }
 
-/** The state a request runs in. */
 type RunsIn = Parameters<SignInSnapshot['matches']>[0];
 
 const SESSIONLESS: readonly SignInStateName[] = ['signedOut', 'rateLimited', 'expired'];
@@ -73,8 +71,7 @@ const REFUSAL_ERRORS: Record<Exclude<SignInRefusalCode, 'RATE_LIMITED'>, new () 
 /**
  * DSM sign-in as an XState actor of `signInMachine` behind a promise API: password, then the
  * second factor DSM asks for, a keep-alive while the app is active, the idle timeout, sign-out.
- * The bearer token lives here, never in the machine, its snapshots or its events. Outcomes
- * travel on one channel: the chart's events say which request ended and how.
+ * The bearer token lives here, never in the machine, its snapshots or its events.
  */
 export class SignIn {
   readonly actor: SignInActor;
@@ -101,7 +98,7 @@ export class SignIn {
     if (!options || typeof options !== 'object' || !(options.client || options.baseUrl)) {
       invalid('createSignIn needs { baseUrl } or { client }.');
     }
-    // Any up to Date's range: long timers are re-armed.
+    // Up to Date's range: long timers are re-armed.
     checkDurations(
       options,
       { refreshIntervalMs: 1, idleTimeoutMs: 1, rateLimitFallbackMs: 0 },
@@ -134,7 +131,6 @@ export class SignIn {
       openSession: (token, fido2Options) => this.#openSession(token, fido2Options),
     });
     const { refreshIntervalMs, idleTimeoutMs, rateLimitFallbackMs, inspect } = options;
-    // An option left out stays undefined here, and the machine takes its default.
     this.actor = createControllerActor(machineFor(this.#clock).provide({ actors }), {
       input: { refreshIntervalMs, idleTimeoutMs, rateLimitFallbackMs, restore },
       clock: this.#clock,
@@ -163,7 +159,6 @@ export class SignIn {
     this.actor.start();
   }
 
-  /** One of `signedOut`, `authenticating`, `rateLimited`, `awaitingSecondFactor`, `signedIn`, `signingOut`, `expired`. */
   get state(): SignInStateName {
     return signInStateOf(this.actor.getSnapshot());
   }
@@ -198,7 +193,7 @@ export class SignIn {
     };
   }
 
-  /** Wall-clock ms at which the session counts as idle (DSM's view, or the app's timeout). */
+  /** Wall-clock ms at which the session is idle, while signed in. */
   get idleDeadline(): number | null {
     return this.state === 'signedIn' ? this.actor.getSnapshot().context.idleDeadline : null;
   }
@@ -213,10 +208,7 @@ export class SignIn {
     };
   }
 
-  /**
-   * Signs in with email and password (Authenticate). Resolves `signedIn`, or
-   * `awaitingSecondFactor` with DSM's challenge when the user has a security key.
-   */
+  /** Authenticate: resolves `signedIn`, or `awaitingSecondFactor` with DSM's challenge. */
   signIn(credentials: SignInCredentials): Promise<SignInResult> {
     return this.#checked(
       () => ({
@@ -233,9 +225,8 @@ export class SignIn {
   }
 
   /**
-   * Completes a pending sign-in with the security key: pass the assertion, or a function that
-   * signs DSM's challenge (`(options) => authenticator.getAssertion(options)`). A refused
-   * assertion rejects with `SECOND_FACTOR_FAILED` and the sign-in stays pending.
+   * Completes a pending sign-in with the security key: the assertion, or a function that signs
+   * DSM's challenge. A refused one rejects `SECOND_FACTOR_FAILED`; the sign-in stays pending.
    */
   async completeWithSecurityKey(
     proof: Fido2AssertionResult | AssertionProvider,
@@ -279,10 +270,7 @@ export class SignIn {
     await this.#waitUntilSessionless();
   }
 
-  /**
-   * Tells the controller the user is active (wire it to input events). While signed in, it
-   * sends Refresh at most every `refreshIntervalMs`, which keeps the DSM session alive.
-   */
+  /** The user is active: while signed in, Refresh goes out at most every `refreshIntervalMs`. */
   activity(): void {
     if (!this.#disposing) this.actor.send({ type: 'activity' });
   }
@@ -315,20 +303,15 @@ export class SignIn {
   }
 
   /**
-   * Hands this controller's session to a configuration workflow of the same user: now if
-   * signed in, and again after every new sign-in, so a workflow in `sessionExpired` resumes
-   * (locked) as soon as the user signs in again. A 401 the workflow meets (its
-   * `sessionExpired`) moves this controller to `expired`. Returns a function that detaches it.
+   * Hands this session to a workflow of the same user, now and after every new sign-in (so a
+   * `sessionExpired` workflow resumes); a 401 it meets expires this sign-in. Returns a detach.
    */
   attach(workflow: TwoFactorConfig): () => void {
     this.#assertAlive();
     return this.#handoff.attach(workflow);
   }
 
-  /**
-   * Creates the 2FA-configuration workflow for the signed-in session, attached (see `attach`).
-   * Throws `SIGNED_OUT` unless signed in.
-   */
+  /** The 2FA-configuration workflow of the signed-in session, attached. `SIGNED_OUT` otherwise. */
   createTwoFactorConfig(
     options: Omit<TwoFactorConfigOptions, 'client' | 'userId'> = {},
   ): TwoFactorConfig {
@@ -337,9 +320,8 @@ export class SignIn {
   }
 
   /**
-   * Stops the controller: timers, requests in flight, attached workflows' handoff. The DSM
-   * session stays open (the app may have stored the token) unless `signOut: true`, which sends
-   * Terminate first (waiting at most `disposeTimeoutMs`). Later calls reject `DISPOSED`.
+   * Stops the controller. The DSM session stays open (the app may have stored the token) unless
+   * `signOut: true` sends Terminate first (at most `disposeTimeoutMs`). Later calls reject.
    */
   dispose(options: { signOut?: boolean } = {}): Promise<void> {
     this.#disposing ??= (async () => {
@@ -364,7 +346,7 @@ export class SignIn {
     return state === 'signedIn' || state === 'awaitingSecondFactor';
   }
 
-  /** Runs the input checks, then `run` at once: a bad argument rejects, never throws. */
+  /** A bad argument rejects, never throws. */
   #checked<T, R>(check: () => T, run: (input: T) => Promise<R>): Promise<R> {
     let input: T;
     try {
@@ -376,10 +358,7 @@ export class SignIn {
     return run(input);
   }
 
-  /**
-   * Sends a request and waits for its outcome, which the chart's events settle (`#answer`):
-   * a refusal while it is sent, or the end of the request it starts in state `runsIn`.
-   */
+  /** Sends a request; the chart's events settle it: a refusal, or the end of its `runsIn` state. */
   #request<T>(event: SignInEvent, kind: string, runsIn: RunsIn): Promise<T> {
     const id = String(++this.#requests);
     const before = this.actor.getSnapshot();
@@ -394,7 +373,6 @@ export class SignIn {
     return outcome;
   }
 
-  /** Settles the waiting caller from an event of the chart. */
   #answer(event: SignInEmitted): void {
     if (event.type === 'signedIn') this.#handoff.resumeAll();
     if (event.type === 'requestRefused') {
@@ -413,7 +391,6 @@ export class SignIn {
     this.#inFlight = null;
   }
 
-  /** How an event of the chart ends the request in flight, if it does. */
   #outcomeOf(event: SignInEmitted, kind: string): { error?: unknown; value?: SignInResult } | null {
     switch (event.type) {
       case 'signedIn':
@@ -439,7 +416,6 @@ export class SignIn {
     }
   }
 
-  /** Resolves when no session is left (signed out or expired); see `waitForSnapshot`. */
   #waitUntilSessionless(timeoutMs?: number): Promise<void> {
     return waitForSnapshot(
       this.actor,

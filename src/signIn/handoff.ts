@@ -6,9 +6,8 @@ import {
 } from '../workflow/createTwoFactorConfig.js';
 import { SignedOutError } from './errors.js';
 
-/** What the handoff reads from the sign-in controller, and the one thing it tells it. */
+/** What the handoff reads from the sign-in, and the one thing it tells it. */
 export interface HandoffSource {
-  /** The signed-in session's client, or null. */
   client(): DsmClient | null;
   userId(): string | null;
   /** A workflow met a 401 with the session we handed it: DSM ended the session. */
@@ -16,16 +15,11 @@ export interface HandoffSource {
 }
 
 interface Attached {
-  /** The session client this workflow was last given. */
   handed: DsmClient | null;
   off: () => void;
 }
 
-/**
- * Feeds configuration workflows the session of a sign-in controller: at once when signed in,
- * and after every new sign-in, which is how a workflow leaves `sessionExpired`. A workflow of
- * another user is never handed this session.
- */
+/** Feeds workflows of the signed-in user the sign-in's session, now and after every sign-in. */
 export class TwoFactorConfigHandoff {
   readonly #source: HandoffSource;
   readonly #workflows = new Map<TwoFactorConfig, Attached>();
@@ -63,7 +57,6 @@ export class TwoFactorConfigHandoff {
     for (const [workflow, entry] of this.#workflows) this.#resume(workflow, entry);
   }
 
-  /** The session ended: every attached workflow's unlock ended with it. */
   endSessionAll(): void {
     for (const workflow of this.#workflows.keys()) workflow.endSession();
   }

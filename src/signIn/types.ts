@@ -1,4 +1,3 @@
-/** The public types of the sign-in controller: its options, results, view and events. */
 import type { Actor, InspectionEvent, Observer, SnapshotFrom } from 'xstate';
 import type { SignInMachine } from '../../machines/signIn.js';
 import type {
@@ -20,18 +19,15 @@ interface SignInCommonOptions extends Omit<SignInInput, 'restore'> {
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedSignIn | string;
   /**
-   * A key from `createSnapshotKey(secret)`: `persist()` signs its snapshots with it, and a
-   * restore refuses any snapshot not signed with it: altered (say, `awaitingSecondFactor` edited
-   * to `signedIn`), forged or unsigned. Default: none, and a stored snapshot is trusted as far
-   * as its storage is. See SECURITY.md.
+   * From `createSnapshotKey(secret)`: `persist()` signs with it, and a restore refuses any
+   * snapshot not signed with it (say, edited to `signedIn`). See SECURITY.md.
    */
   snapshotKey?: SnapshotKey;
   /** The session token the app stored beside a signed-in (or pending) snapshot. */
   token?: SecretInput;
   /**
-   * DSM's FIDO2 challenge of a pending sign-in (`signIn.secondFactor.fido2Options`), if the app
-   * stored it beside the snapshot and the token. Server data stays out of snapshots, so
-   * without it a restored pending sign-in offers the recovery code only.
+   * A pending sign-in's `secondFactor.fido2Options`, if stored beside the snapshot (server data
+   * stays out of snapshots); without it, a restored one offers the recovery code only.
    */
   fido2Options?: Fido2RequestOptions;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
@@ -54,7 +50,6 @@ export type SignInOptions = SignInCommonOptions &
     | { client: DsmClient; baseUrl?: never; clientOptions?: never }
   );
 
-/** What the credentials of `signIn()` look like. */
 export interface SignInCredentials {
   email: string;
   password: SecretInput;

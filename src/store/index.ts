@@ -12,25 +12,18 @@ import type { PersistedTwoFactorConfig } from '../workflow/persistence.js';
 import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
 
 /**
- * Where a stateless back end keeps each user's 2FA workflow between requests: a key per DSM
- * session, the persisted snapshot (`workflow.persist()`) as its value, kept no longer than it
- * can matter. A missing key means "locked", which is always safe to assume: DSM has certainly
- * locked once the stored `serverLockBy` has passed.
- *
- * The snapshot holds no secret. The DSM bearer token is not in it: keep the token in your own
- * server-side session and build the client from it on each request.
- *
- * A store keeps the snapshot as JSON text and hands it back as it is, `signature` included
- * (with a `snapshotKey`), so a restore can tell whether anyone changed it in between; it may
- * reorder keys, since the signature covers the canonical form. Without a key, whoever can write
- * the store can choose what a restore believes (within one auto-lock window): see SECURITY.md.
+ * Where a stateless back end keeps each user's workflow between requests: the persisted
+ * snapshot under a key per DSM session, no longer than it can matter. A missing key means
+ * "locked", always safe to assume. The snapshot holds no secret (keep the token in your own
+ * server-side session). It is kept as JSON text, `signature` included; without a `snapshotKey`,
+ * whoever can write the store chooses what a restore believes (within one window): SECURITY.md.
  */
 export interface SnapshotStore {
   /** The stored snapshot as JSON text, or `undefined` when there is none (or it expired). */
   get(key: string): Promise<string | undefined>;
-  /** Stores a snapshot for `ttlMs` milliseconds (at least 1). */
+  /** Stores a snapshot for `ttlMs` ms. */
   set(key: string, snapshot: PersistedTwoFactorConfig, options: { ttlMs: number }): Promise<void>;
-  /** Removes a snapshot; removing a missing one is not an error. */
+  /** Removes a snapshot, if any. */
   delete(key: string): Promise<void>;
 }
 
@@ -44,7 +37,7 @@ export function checkKey(key: unknown): string {
   return key;
 }
 
-/** A positive, finite number of milliseconds, rounded up to a whole one (Redis wants integers). */
+/** A positive, finite number of ms, rounded up (Redis wants integers). */
 export function checkTtl(ttlMs: unknown): number {
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
     throw new InvalidInputError('ttlMs must be a positive, finite number of milliseconds.');
@@ -57,10 +50,7 @@ export interface MemorySnapshotStoreOptions {
   now?: () => number;
 }
 
-/**
- * A `SnapshotStore` in this process's memory: for one instance, tests and development. Expired
- * entries are dropped when read or written (no timer, so nothing keeps the process alive).
- */
+/** A `SnapshotStore` in memory, for one instance; expired entries go at each access (no timer). */
 export function createMemorySnapshotStore(options: MemorySnapshotStoreOptions = {}): SnapshotStore {
   const now = options.now ?? Date.now;
   const entries = new Map<string, { json: string; expiresAt: number }>();
@@ -85,10 +75,7 @@ export function createMemorySnapshotStore(options: MemorySnapshotStoreOptions = 
   };
 }
 
-/**
- * The three Redis commands the store needs, as ioredis (and node-redis's legacy mode) spell
- * them, so that this library depends on no Redis client: pass the one you already have.
- */
+/** The three Redis commands the store needs, as ioredis spells them: pass your own client. */
 export interface RedisLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
@@ -101,8 +88,8 @@ export interface RedisSnapshotStoreOptions {
 }
 
 /**
- * A `SnapshotStore` in Redis, shared by every instance of a back end. Entries expire with
- * Redis's own `PX` (real time), when DSM has certainly locked by itself.
+ * A `SnapshotStore` in Redis, shared by every instance; entries expire (`PX`) once DSM has
+ * certainly locked.
  *
  * ```ts
  * import { Redis } from 'ioredis';
@@ -139,17 +126,10 @@ const KEPT: ReadonlySet<TwoFactorConfigStateName> = new Set(['unlocked', 'lockin
 
 /**
  * Runs one request of a stateless back end: restores the workflow stored under `key` (none:
- * locked), runs `fn` on it, waits for its requests in flight, stores it again, and stops it
- * without terminating, so no timer outlives the request. DSM's own deadline keeps running, and
- * the next request, on any instance, restores from the stored wall-clock deadline: past it,
- * the workflow locks (terminating first while DSM may still be unlocked), never "unlocked".
- *
- * Requests for one key must not overlap (route a user's requests one at a time): the last
- * store wins. Throws `InvalidSnapshotError` for a stored value it cannot trust (then delete it).
- *
- * Pass `snapshotKey` in `options` to sign what is stored and refuse, on the next request, a
- * value that was altered, forged or left unsigned in the store (`reason` `forged` or
- * `unsigned`). Every instance of the back end needs the same key (or key list).
+ * locked), runs `fn`, waits for its requests, stores it again and stops it without terminating,
+ * so no timer outlives the request; the next request restores from the stored deadline. Requests
+ * for one key must not overlap (the last store wins). Throws `InvalidSnapshotError` for a value
+ * it cannot trust. With `snapshotKey` (the same on every instance), what is stored is signed.
  */
 export async function withStoredTwoFactorConfig<T>(
   store: SnapshotStore,

@@ -3,22 +3,19 @@ import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.ty
 import { type Clock, systemClock } from '../workflow/clock.js';
 
 /**
- * What tabs of one user tell each other about the 2FA-configuration lock. Only states and
- * times: never a password, a token or a recovery code, so any tab (or extension) listening on
- * the channel learns nothing it could use.
+ * What tabs of one user tell each other: only states and times, never a secret, so anything
+ * listening on the channel learns nothing it could use.
  */
 export const TAB_MESSAGE_KIND = 'dsm-2fa-guard/tabs';
 
 interface Envelope {
   kind: typeof TAB_MESSAGE_KIND;
   v: 1;
-  /** The sending tab. */
   from: string;
   /** DSM's user id: tabs of another user on the same origin ignore the message. */
   userId: string;
 }
 
-/** What a message says, without its envelope. */
 type TabMessageBody =
   /** A new tab asks the others where they stand. */
   | { type: 'hello' }
@@ -36,7 +33,7 @@ export type TabMessageType = TabMessage['type'];
 const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-/** The message, if `data` is one of ours; `null` for anything else on the channel. */
+/** The message, if `data` is one of ours; otherwise `null`. */
 export function parseTabMessage(data: unknown): TabMessage | null {
   const m = Object(data) as Record<string, unknown>;
   if (m.kind !== TAB_MESSAGE_KIND || m.v !== 1) return null;
@@ -68,10 +65,7 @@ export interface OtherTab {
   trustUntil: number;
 }
 
-/**
- * The other tabs that hold an unlock, each forgotten when it reports `locked` or, if it never
- * does (closed, crashed, asleep), once DSM has certainly locked by itself (`trustUntil`).
- */
+/** The other tabs that hold an unlock, each forgotten at `locked` or at its `trustUntil`. */
 class OtherTabs {
   readonly #tabs = new Map<string, { tab: OtherTab; timer: unknown }>();
   readonly #clock: Clock;
@@ -114,14 +108,14 @@ class OtherTabs {
 /** DSM's ten minutes: how long a remote unlock is trusted when its tab sent no `serverLockBy`. */
 const DSM_AUTO_LOCK_MS = 600_000;
 
-/** `randomUUID` exists only in secure contexts; a tab id is no secret, so any unique text does. */
+/** `randomUUID` exists only in secure contexts; a tab id is no secret. */
 function newTabId(): string {
   return (
     globalThis.crypto?.randomUUID?.() ?? `tab-${Date.now()}-${Math.random().toString(36).slice(2)}`
   );
 }
 
-/** A `BroadcastChannel`, or anything shaped like one (tests). */
+/** A `BroadcastChannel`, or anything shaped like one. */
 export interface TabChannel {
   postMessage(message: unknown): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
@@ -142,20 +136,16 @@ export interface TabSyncWorkflow {
 }
 
 export interface TabSyncOptions {
-  /**
-   * The channel, or its name. Default: a `BroadcastChannel` named
-   * `dsm-2fa-guard:<userId>`, so tabs of different users never disturb each other.
-   */
+  /** The channel, or its name. Default: a `BroadcastChannel` named `dsm-2fa-guard:<userId>`. */
   channel?: TabChannel | string;
   /** This tab's id in messages. Default: a random UUID. */
   tabId?: string;
-  /** Time source for forgetting silent tabs. Default: the system clock. */
+  /** For forgetting silent tabs. Default: the system clock. */
   clock?: Clock;
   /** How long to trust an unlock whose tab sent no `serverLockBy`. Default 600 000 ms. */
   fallbackTrustMs?: number;
 }
 
-/** What a tab knows about the others. */
 export interface TabSyncView {
   /** Other tabs of this user whose configuration is unlocked, or locking until DSM confirms. */
   others: readonly OtherTab[];
@@ -170,7 +160,6 @@ export interface TabSync {
   readonly tabId: string;
   readonly view: TabSyncView;
   readonly unlockedElsewhere: boolean;
-  /** Calls `listener` with the view now and after every change. */
   subscribe(listener: (view: TabSyncView) => void): () => void;
   /** Stops listening (and closes the channel if `syncTabs` opened it). */
   close(): void;
@@ -215,7 +204,6 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
   };
   const serverLockBy = () => workflow.persist().serverLockBy;
 
-  // This tab → the others.
   let previous: TwoFactorConfigStateName = workflow.state;
   let announcedDeadline: number | null = null;
   const unsubscribe = workflow.subscribe(({ state, deadline }) => {
@@ -239,7 +227,6 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
     }
   };
 
-  // The others → this tab.
   const onMessage = (event: MessageEvent) => {
     const message = parseTabMessage(event.data);
     if (!message || message.from === tabId || message.userId !== workflow.userId) return;
