@@ -11,10 +11,9 @@ import {
   type OperationId,
   type OperationResult,
 } from './operations.js';
-import { toRetryPolicy } from './retry.js';
 import { ApiKeyCredentials, PasswordCredentials, PathId } from './schemas.js';
 import { Secret, SecretClearedError, type SecretInput } from './secret.js';
-import { Transport } from './transport.js';
+import { createTransport, toRetryPolicy } from './transport.js';
 import type {
   AuthenticateInput,
   AuthResult,
@@ -90,7 +89,7 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
   checkClientOptions(options);
   const baseUrl = checkBaseUrl(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  const transport = new Transport({
+  const transport = createTransport({
     baseUrl,
     timeoutMs: Math.min(timeoutMs, maxTimeoutMs),
     retry: toRetryPolicy(options.retry),
@@ -133,7 +132,7 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
     const json = operation.request && check(operationId, operation.request, input.body);
     const authorization = input.authorization ?? sessionAuth(operationId);
     const request = { operationId, operation, path, authorization, json };
-    return (await transport.send(request, callOptions)) as OperationResult<Id>;
+    return (await transport(request, callOptions)) as OperationResult<Id>;
   }
 
   return {

@@ -1,5 +1,4 @@
-import ky, { HTTPError, type KyInstance, type RetryOptions, TimeoutError } from 'ky';
-import type { DsmError } from './errors/index.js';
+import ky, { HTTPError, type RetryOptions as KyRetryOptions, TimeoutError } from 'ky';
 import {
   DsmAbortedError,
   DsmHttpError,
@@ -9,15 +8,13 @@ import {
   httpErrorFor,
 } from './errors/index.js';
 import type { DsmOperation, OperationId } from './operations.js';
-import { kyRetryOptions, parseRetryAfter, type RetryPolicy } from './retry.js';
-import type { CallOptions } from './types.js';
+import type { CallOptions, RetryOptions } from './types.js';
 import { describeIssue, toValidationIssues } from './utils/issues.js';
 
-/** One operation, ready to send. */
 export interface OutgoingRequest {
   operationId: OperationId;
   operation: DsmOperation;
-  /** The operation's path with its id filled in (checked and encoded), without the leading slash. */
+  /** With its id filled in (checked and encoded), without the leading slash. */
   path: string;
   authorization: string;
   json?: unknown;
@@ -31,76 +28,41 @@ export interface TransportConfig {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
-/** Error bodies are read up to this many bytes: enough for any message DSM writes. */
+/** Enough for any error message DSM writes. */
 const maxErrorBodyBytes = 16 * 1024;
-/**
- * Success bodies larger than this are refused (DSM's answers are a few KiB): a proxy or a
- * hostile endpoint cannot make the client buffer, or believe, an unbounded body.
- */
-export const maxResponseBytes = 4 * 1024 * 1024;
+/** DSM's answers are a few KiB: no proxy or hostile endpoint makes the client buffer more. */
+const maxResponseBytes = 4 * 1024 * 1024;
 
 /**
  * Sends DSM operations with ky: ky retries (idempotent operations only), times out and turns
- * statuses into `HTTPError`; this class reads bounded bodies and gives our typed errors.
+ * statuses into `HTTPError`; this reads bounded bodies and gives our typed errors.
  */
-export class Transport {
-  readonly #config: TransportConfig;
-  readonly #origin: string;
-  readonly #retry: RetryOptions;
-  /** ky with a fetch that reads the body: one for operations with a JSON answer, one without. */
-  readonly #api: Record<'json' | 'none', KyInstance>;
+export function createTransport(config: TransportConfig) {
+  const origin = new URL(config.baseUrl).origin;
+  const retry = kyRetryOptions(config.retry);
+  /** ky with a fetch that reads the body, at most `successLimit` bytes of a 2xx. */
+  const api = (successLimit: number) =>
+    ky.create({
+      prefixUrl: config.baseUrl,
+      // ky's timeout lasts until fetch resolves, and this fetch resolves once the body is
+      // read: each attempt is bounded, body included.
+      timeout: config.timeoutMs,
+      fetch: (input, init) =>
+        bufferedFetch(config.fetch ?? globalThis.fetch, input, init, successLimit),
+      // A followed 307/308 would resend the password or token to wherever DSM pointed.
+      redirect: 'manual',
+    });
+  const apis = { json: api(maxResponseBytes + 1), none: api(0) };
 
-  constructor(config: TransportConfig) {
-    this.#config = config;
-    this.#origin = new URL(config.baseUrl).origin;
-    this.#retry = kyRetryOptions(config.retry);
-    const api = (successLimit: number) =>
-      ky.create({
-        prefixUrl: config.baseUrl,
-        // ky's timeout lasts until fetch resolves, and this fetch resolves once the body is
-        // read: each attempt is bounded, body included.
-        timeout: config.timeoutMs,
-        fetch: (input, init) =>
-          bufferedFetch(config.fetch ?? globalThis.fetch, input, init, successLimit),
-        // A followed 307/308 would resend the password or token to wherever DSM pointed.
-        redirect: 'manual',
-      });
-    this.#api = { json: api(maxResponseBytes + 1), none: api(0) };
-  }
-
-  async send(request: OutgoingRequest, options: CallOptions = {}): Promise<unknown> {
-    const { operationId, operation } = request;
-    const { signal } = options;
-    if (signal?.aborted) throw new DsmAbortedError(operationId);
-    let response: Response;
-    try {
-      const pending = this.#api[operation.response ? 'json' : 'none'](request.path, {
-        method: operation.method,
-        headers: { authorization: request.authorization, accept: 'application/json' },
-        json: request.json,
-        searchParams: operation.query,
-        signal,
-        keepalive: options.keepalive ?? this.#config.keepalive,
-        retry: operation.idempotent ? this.#retry : 0,
-      });
-      // ky races its timeout, not the caller's signal, against a fetch that may ignore it.
-      response = signal ? await raceAbort(pending, signal) : await pending;
-    } catch (error) {
-      throw await this.#failure(error, operationId, signal);
-    }
-    return readBody(request, response);
-  }
-
-  async #failure(error: unknown, operationId: string, signal?: AbortSignal): Promise<DsmError> {
+  async function failure(error: unknown, operationId: string, signal?: AbortSignal) {
     if (signal?.aborted) return new DsmAbortedError(operationId);
-    if (error instanceof TimeoutError) {
-      return new DsmTimeoutError(operationId, this.#config.timeoutMs);
-    }
+    if (error instanceof TimeoutError) return new DsmTimeoutError(operationId, config.timeoutMs);
     if (!(error instanceof HTTPError)) {
-      return new DsmNetworkError(operationId, this.#origin, sanitizeCause(error));
+      return new DsmNetworkError(operationId, origin, sanitizeCause(error));
     }
     const { response } = error;
-    if (isRedirect(response)) {
+    // A 3xx, or the opaque redirect a browser's fetch gives for `redirect: 'manual'`.
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       response.body?.cancel().catch(() => {});
       // The sentence for a 3xx says why it is not followed.
       return new DsmHttpError({ status: response.status, operationId });
@@ -113,26 +75,41 @@ export class Transport {
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     });
   }
-}
 
-/** A 3xx, or the opaque redirect a browser's fetch gives for `redirect: 'manual'`. */
-function isRedirect(response: Response): boolean {
-  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+  return async function send(request: OutgoingRequest, options: CallOptions = {}) {
+    const { operationId, operation } = request;
+    const { signal } = options;
+    if (signal?.aborted) throw new DsmAbortedError(operationId);
+    let response: Response;
+    try {
+      const pending = apis[operation.response ? 'json' : 'none'](request.path, {
+        method: operation.method,
+        headers: { authorization: request.authorization, accept: 'application/json' },
+        json: request.json,
+        searchParams: operation.query,
+        signal,
+        keepalive: options.keepalive ?? config.keepalive,
+        retry: operation.idempotent ? retry : 0,
+      });
+      // ky races its timeout, not the caller's signal, against a fetch that may ignore it.
+      response = signal ? await raceAbort(pending, signal) : await pending;
+    } catch (error) {
+      throw await failure(error, operationId, signal);
+    }
+    return readBody(request, response);
+  };
 }
 
 const bodilessStatuses = [204, 205, 304];
 const decoder = new TextDecoder();
 
-/**
- * The bodies `bufferedFetch` read, by their response: read once, never wrapped in a second
- * stream or a second response (ky reads no body).
- */
+/** The bodies `bufferedFetch` read, by response: read once, never re-wrapped (ky reads none). */
 const bodies = new WeakMap<Response, Uint8Array>();
 
 /**
- * `fetch`, resolving once the body is read into memory (kept in `bodies`), at most
- * `successLimit` bytes of a 2xx (none of one that declares more than `maxResponseBytes`) and
- * `maxErrorBodyBytes` of an error; the rest is cancelled. Redirects come back untouched.
+ * `fetch`, resolving once the body is in `bodies`: at most `successLimit` bytes of a 2xx (none if
+ * it declares more than `maxResponseBytes`) and `maxErrorBodyBytes` of an error. Redirects
+ * come back untouched.
  */
 async function bufferedFetch(
   fetch: typeof globalThis.fetch,
@@ -153,7 +130,6 @@ async function bufferedFetch(
   return response;
 }
 
-/** Reads at most `limit` bytes of a body and cancels the rest. */
 async function readAtMost(body: Response['body'], limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const reader = body?.getReader();
@@ -178,7 +154,7 @@ async function readAtMost(body: Response['body'], limit: number): Promise<Uint8A
   return bytes;
 }
 
-/** Checks a 2xx (already read by `bufferedFetch`) against the operation's response schema. */
+/** Checks a 2xx against the operation's response schema. */
 async function readBody({ operationId, operation }: OutgoingRequest, response: Response) {
   const { status } = response;
   const invalid = (message: string) =>
@@ -257,3 +233,72 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     );
   });
 }
+
+export interface RetryPolicy {
+  limit: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+const defaultRetryPolicy: RetryPolicy = { limit: 2, backoffMs: 300, maxBackoffMs: 10_000 };
+
+const retryableStatuses = [408, 429, 500, 502, 503, 504];
+
+export function toRetryPolicy(retry: RetryOptions | number | false | undefined): RetryPolicy {
+  if (retry === false) return { ...defaultRetryPolicy, limit: 0 };
+  if (typeof retry === 'number') return { ...defaultRetryPolicy, limit: nonNegative(retry, 0) };
+  return {
+    limit: nonNegative(retry?.limit, defaultRetryPolicy.limit),
+    backoffMs: nonNegative(retry?.backoffMs, defaultRetryPolicy.backoffMs),
+    maxBackoffMs: nonNegative(retry?.maxBackoffMs, defaultRetryPolicy.maxBackoffMs),
+  };
+}
+
+function nonNegative(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+/**
+ * The policy as ky's `retry`: network errors and the statuses above, not timeouts; the wait is
+ * `backoffMs` doubled per retry, or the server's `Retry-After`, at most `maxBackoffMs`.
+ */
+export function kyRetryOptions(policy: RetryPolicy): KyRetryOptions {
+  return {
+    limit: policy.limit,
+    // Whether an operation may be repeated depends on the operation, not on its method.
+    methods: ['get', 'post', 'patch'],
+    statusCodes: retryableStatuses,
+    afterStatusCodes: retryableStatuses,
+    maxRetryAfter: policy.maxBackoffMs,
+    backoffLimit: policy.maxBackoffMs,
+    delay: (attempt) => policy.backoffMs * 2 ** (attempt - 1),
+    shouldRetry: ({ error }) => {
+      if (!(error instanceof HTTPError)) return undefined;
+      if (!retryableStatuses.includes(error.response.status)) return false;
+      // ky would wait its maximum on a Retry-After it cannot read: back off as if there were none.
+      return parseRetryAfter(error.response.headers.get('retry-after')) === undefined
+        ? true
+        : undefined;
+    },
+  };
+}
+
+/**
+ * Reads a `Retry-After` header: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Returns milliseconds from `now` (never negative), or `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text))
+    return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
+}
+
+/**
+ * The longest wait read from `Retry-After`: one year. A longer one (or one of 400 digits,
+ * which reads as Infinity) is a year: finite, so timers and messages stay sane.
+ */
+export const MAX_RETRY_AFTER_MS = 365 * 24 * 3_600_000;

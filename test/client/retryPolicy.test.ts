@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kyRetryOptions, parseRetryAfter, toRetryPolicy } from '../../src/client/retry.js';
+import { kyRetryOptions, parseRetryAfter, toRetryPolicy } from '../../src/client/transport.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-07-10T07:00:00Z');
