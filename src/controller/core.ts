@@ -1,13 +1,11 @@
-/**
- * What the controllers (the sign-in, the 2FA-configuration workflow) share: the checks of their
- * inputs, the actor they start, and the callers waiting for the outcomes the chart emits.
- */
+/** What the two controllers share: input checks, their actor, the callers waiting on it. */
 import {
   type AnyActorLogic,
   createActor,
   type InputFrom,
   type InspectionEvent,
   type Observer,
+  type Subscription,
 } from 'xstate';
 import { Secret } from '../client/secret.js';
 import type { Outcome } from '../workflow/actors.js';
@@ -18,7 +16,6 @@ export function invalid(message: string): never {
   throw new InvalidInputError(message);
 }
 
-/** The `clock` option: the system clock by default. */
 export function checkClock(clock: Clock | undefined): Clock {
   const checked = clock ?? systemClock;
   if (typeof checked?.now !== 'function' || typeof checked.setTimeout !== 'function') {
@@ -27,11 +24,7 @@ export function checkClock(clock: Clock | undefined): Clock {
   return checked;
 }
 
-/**
- * Duration options: each left out, or a number of ms from its least value in `least` up to
- * `max`: setTimeout's ceiling by default (the workflow's timers); the sign-in, which re-arms its
- * long timers, passes Date's range.
- */
+/** Duration options: left out, or ms from `least[name]` up to `max` (default: setTimeout's). */
 export function checkDurations<O extends object>(
   options: O,
   least: { [K in keyof O]?: number },
@@ -54,10 +47,7 @@ export function checkText(value: unknown, what: string, max = 4096): string {
   return value;
 }
 
-/**
- * A password or recovery code, checked; returns the controller's own copy, which the actor
- * clears once the request is sent, whatever the caller does with theirs.
- */
+/** A password or recovery code, as the controller's own copy (cleared once sent). */
 export function checkSecret(value: unknown, what: string): Secret<string> {
   if (value instanceof Secret && value.cleared)
     invalid(`The ${what} was already used and cleared.`);
@@ -68,10 +58,7 @@ export function checkSecret(value: unknown, what: string): Secret<string> {
   return new Secret(plain);
 }
 
-/**
- * A controller's actor, not started: its delays clamped to setTimeout's ceiling and re-armed
- * (never fired early), and the app's inspector attached.
- */
+/** A controller's actor, not started, on a long-timer clock, with the app's inspector. */
 export function createControllerActor<L extends AnyActorLogic>(
   logic: L,
   options: {
@@ -95,11 +82,7 @@ export interface Waiter {
   outcome?: Outcome;
 }
 
-/**
- * Callers waiting for their outcome, by request id: each settled once, from the chart's
- * emitted events (which request, which outcome), never from snapshot diffs. The Map itself:
- * one object fewer per controller.
- */
+/** Callers waiting for their outcome, by request id, each settled once from the chart's events. */
 export class Waiters extends Map<string | null, Waiter> {
   /** Registers a waiter for `id`, then `send`s: an answer emitted while sending settles it. */
   wait<T>(id: string, kind: string, send: () => void): Promise<T> {
@@ -122,9 +105,82 @@ export class Waiters extends Map<string | null, Waiter> {
     else waiter.reject(error);
   }
 
-  /** Rejects every waiter (`dispose()`). */
   rejectAll(error: () => unknown): void {
     // A Map's iteration skips the entries deleted on the way, and visits every other.
     for (const id of this.keys()) this.settle(id, error());
   }
+}
+
+/** What `waitForSnapshot` needs of an actor. */
+export interface SnapshotSource<S> {
+  getSnapshot(): S;
+  subscribe(
+    next: (snapshot: S) => void,
+    error: (error: unknown) => void,
+    complete: () => void,
+  ): Subscription;
+}
+
+/** The name of the top-level state of a snapshot value (`'unlocked'` for `{ unlocked: … }`). */
+export function topStateName<T extends string>(value: string | object): T {
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as T;
+}
+
+/**
+ * Resolves when a snapshot matches `predicate` (at once if the current one does). Rejects with
+ * `stopped()` when the actor stops first, and with `timedOut()` after `timeoutMs` on the
+ * controller's clock. Shared by the workflow and sign-in controllers.
+ */
+export function waitForSnapshot<S>(
+  actor: SnapshotSource<S>,
+  predicate: (snapshot: S) => boolean,
+  options: { clock: Clock; timeoutMs?: number; stopped: () => Error; timedOut: () => Error },
+): Promise<void> {
+  const current = actor.getSnapshot();
+  if (predicate(current)) return Promise.resolve();
+  // A stopped, done or failed actor calls no observer later (a finished one calls it during
+  // `subscribe`, a stopped one never): it would never settle.
+  if ((current as { status?: string }).status !== 'active')
+    return Promise.reject(options.stopped());
+  return new Promise<void>((resolve, reject) => {
+    let timer: unknown;
+    // One named function per wait, the rest passed as arguments: cheaper to make.
+    function settle(failed?: boolean, error?: unknown) {
+      subscription.unsubscribe();
+      if (timer !== undefined) options.clock.clearTimeout(timer);
+      if (failed) reject(error);
+      else resolve();
+    }
+    const subscription = actor.subscribe(
+      (snapshot) => predicate(snapshot) && settle(),
+      (error) => settle(true, error),
+      () => settle(true, options.stopped()),
+    );
+    if (options.timeoutMs !== undefined) {
+      timer = options.clock.setTimeout(() => settle(true, options.timedOut()), options.timeoutMs);
+    }
+  });
+}
+
+/**
+ * Calls `listener` with `read()` now and after every snapshot whose view changed (by `keyOf`):
+ * the `subscribe` of both controllers.
+ */
+export function subscribeToView<V>(
+  actor: { subscribe(observer: Observer<unknown>): Subscription },
+  read: () => V,
+  keyOf: (view: V) => string,
+  listener: (view: V) => void,
+): () => void {
+  let last: string | undefined;
+  const notify = () => {
+    const view = read();
+    const key = keyOf(view);
+    if (key === last) return;
+    last = key;
+    listener(view);
+  };
+  notify();
+  const subscription = actor.subscribe({ next: notify, error: () => {} });
+  return () => subscription.unsubscribe();
 }

@@ -16,9 +16,11 @@ import {
   checkText,
   createControllerActor,
   invalid,
+  subscribeToView,
+  topStateName,
   Waiters,
+  waitForSnapshot,
 } from '../controller/core.js';
-import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
 import { readSnapshotKeys } from '../persistence/signer.js';
 import { type Clock, perClock } from '../workflow/clock.js';
 import type { TwoFactorConfig, TwoFactorConfigOptions } from '../workflow/createTwoFactorConfig.js';

@@ -42,32 +42,20 @@ const restoreSchema = z.discriminatedUnion('state', [
 ]);
 
 /**
- * What `persist()` returns: plain JSON with no secret in it, and no token. The app keeps the
- * bearer token itself (an httpOnly cookie, a server-side session) and hands it back with the
- * snapshot: `createSignIn({ baseUrl, snapshot, token })`.
- *
- * Requests in flight are never stored: a sign-in in flight is stored as `signedOut`, a second
- * factor being verified as `awaitingSecondFactor`, a Refresh as `signedIn`, and a sign-out as
- * `signedOut` (drop the token you stored; DSM ends the session at its idle timeout anyway).
- *
- * With a `snapshotKey`, it carries a `signature` (HMAC-SHA-256 of the other fields) that a
- * restore with the same key checks, so a snapshot edited from `awaitingSecondFactor` to
- * `signedIn` is refused. Without one, a stored snapshot is trusted exactly as far as its
- * storage is (see SECURITY.md, "Persisted snapshots: the trust model").
+ * What `persist()` returns: plain JSON with no secret and no token (the app keeps the token and
+ * hands it back: `createSignIn({ baseUrl, snapshot, token })`). A request in flight is stored
+ * as the state it started from (a sign-out as `signedOut`). With a `snapshotKey` it carries a
+ * `signature`; without one, a stored snapshot is trusted as far as its storage is (SECURITY.md).
  */
 export type PersistedSignIn = z.output<typeof persistedSchema>;
 
-/**
- * Builds the persisted form from the machine's state, signed when a `snapshotKey` is given
- * (with its first key). Throws `InvalidInputError` for a bad key.
- */
+/** The persisted form of the machine's state, signed with `snapshotKey`'s first key if any. */
 export function toPersistedSignIn(
   state: SignInStateName,
   context: SignInContext,
   now: number,
   snapshotKey?: SnapshotKey,
 ): PersistedSignIn {
-  // What is kept of each state: a request in flight is stored as where it started from.
   const signedIn = state === 'signedIn';
   const session = signedIn || state === 'awaitingSecondFactor';
   const snapshot: PersistedSignIn = {
@@ -98,10 +86,8 @@ function check<T>(schema: z.ZodMiniType<T>, data: unknown): T {
 }
 
 /**
- * Checks a stored snapshot (an object or its JSON text) and turns it into the machine's restore
- * input (`null` for signed out). With a `snapshotKey`, the snapshot must carry a signature by
- * one of its keys. Throws `InvalidSnapshotError` (see its `reason`) for anything it cannot
- * trust, and `InvalidInputError` for a bad key.
+ * A stored snapshot (object or JSON text) as the machine's restore input (`null`: signed out),
+ * signed by one of `snapshotKey`'s keys if given. Throws `InvalidSnapshotError` if untrusted.
  */
 export function fromPersistedSignIn(
   value: unknown,

@@ -1,6 +1,6 @@
 // `dsm-2fa-guard/store`: the workflow across the requests of a stateless, scaled-out back end.
 import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
-import { waitForSnapshot } from '../controller/snapshots.js';
+import { waitForSnapshot } from '../controller/core.js';
 import { systemClock } from '../workflow/clock.js';
 import {
   createTwoFactorConfig,

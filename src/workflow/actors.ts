@@ -32,7 +32,7 @@ export function toMachineFailure(error: unknown): DsmError {
   return error instanceof DsmError ? error : new UnexpectedFailureError();
 }
 
-/** The arguments of each operation, as the controller passes them in `OperationInput.input`. */
+/** The arguments of each operation (`OperationInput.input`). */
 export interface OperationInputs {
   newDeviceChallenge: undefined;
   addDevice: { name: string; attestationResult: Fido2AttestationResult };
@@ -54,12 +54,8 @@ export interface ActorDependencies {
   client: () => DsmClient;
   userId: string;
   clock: Clock;
-  /** Whether the next terminate should outlive an unloading page. */
   keepalive: () => boolean;
-  /**
-   * Hands an operation's outcome (DSM's result, or the original error) to its caller. Only
-   * this channel carries server data: the machine, its events and the inspector see none.
-   */
+  /** Hands an operation's outcome to its caller: the only channel that carries server data. */
   deliver: (opId: string, outcome: Outcome, interrupted?: boolean) => void;
 }
 
@@ -67,10 +63,7 @@ function isUnauthorized(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'UNAUTHORIZED';
 }
 
-/**
- * After a 401 to a request that carried the password: a wrong password, or an expired
- * session. DSM's Refresh tells which (204: the session is alive, so the password was wrong).
- */
+/** After a 401 to a request with the password, Refresh tells a wrong password from a dead one. */
 async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): Promise<never> {
   try {
     await client.refresh({ signal });
@@ -82,10 +75,7 @@ async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): P
   throw new WrongPasswordError();
 }
 
-/**
- * Runs one operation: its result (or original error) goes to the caller through `deliver`;
- * the machine gets only the audit entry, or a failure whose text is the library's own.
- */
+/** Runs one operation: the caller gets its outcome; the machine, the audit entry or failure. */
 async function runOperation(
   deps: ActorDependencies,
   opId: string,
@@ -103,9 +93,8 @@ async function runOperation(
 }
 
 /**
- * The promise actors that make `twoFactorConfigMachine` real. Each takes the abort signal
- * XState gives it, so leaving a state aborts the request in flight. They are created once and
- * shared by every workflow; each finds its own client, user and clock through its actor system.
+ * The actors of `twoFactorConfigMachine`; leaving a state aborts the request in flight. Shared
+ * by every workflow, each finds its dependencies through its actor system.
  */
 export function createTwoFactorConfigActors(dependenciesOf: (system: object) => ActorDependencies) {
   const unlock = fromPromise<UnlockOutput, UnlockInput>(async ({ input, signal, system }) => {
@@ -140,14 +129,11 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     try {
       await deps.client().config2faAuth({ password }, { signal });
     } catch (error) {
-      // A lost answer (no answer, an unreadable one, a 5xx) goes to the machine as it is: it
-      // reads the code and locks for certain, since DSM may have unlocked anyway.
+      // A lost answer goes to the machine, which locks for certain: DSM may have unlocked.
       if (!isUnauthorized(error)) {
-        // The caller gets the error as it was thrown; the machine, the library's own.
         deps.deliver('unlock', { ok: false, error });
         throw toMachineFailure(error);
       }
-      // Its failures are the library's own already.
       return wrongPasswordOrExpired(deps.client(), signal);
     } finally {
       password.clear();
@@ -168,10 +154,7 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     approvalOperation: operationActor(APPROVAL_RUNS),
   };
 
-  /**
-   * An operation actor that runs its kind from `runs`: the chart starts it only for a kind of
-   * that family (its guards), so every kind it gets is there.
-   */
+  /** Runs its kind from `runs` (the chart's guards start it only for one of them). */
   function operationActor(runs: Record<string, OperationRun<never>>) {
     return fromPromise<OperationOutput, OperationInput>(({ input, signal, system }) => {
       const deps = dependenciesOf(system);
@@ -182,7 +165,7 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
   }
 }
 
-/** What an operation actor runs for one kind: DSM's result for the caller, an audit entry. */
+/** One kind's run: DSM's result for the caller, and an audit entry. */
 type OperationRun<K extends keyof OperationInputs> = (
   input: OperationInputs[K],
   client: DsmClient,
@@ -204,10 +187,7 @@ async function updateUser(
   return { result, audit: { ...audit, at: clock.now() } as AuditEvent };
 }
 
-/**
- * The config operations. Each starts only where the machine's guard has just checked the
- * deadline on both clocks, in the same step that starts this actor.
- */
+/** The config operations: the guard that starts one has just checked the deadline. */
 const CONFIG_RUNS: { [K in ConfigOperationKind]: OperationRun<K> } = {
   newDeviceChallenge: async (_, client, signal) => ({
     result: await client.mfaNewChallenge({ signal }),
@@ -236,7 +216,6 @@ const CONFIG_RUNS: { [K in ConfigOperationKind]: OperationRun<K> } = {
   },
 };
 
-/** The approval operations. */
 const APPROVAL_RUNS: { [K in ApprovalOperationKind]: OperationRun<K> } = {
   approvalChallenge: async ({ requestId }, client, signal) => ({
     result: await client.mfaChallenge(requestId, { signal }),

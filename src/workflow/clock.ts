@@ -1,15 +1,11 @@
 /**
- * The clocks a controller runs on: the wall clock for deadlines that cross a restart, a
- * monotonic clock for deadlines inside one process, and timers for XState's delayed
- * transitions. Injectable so tests simulate ten minutes, and step each clock alone.
+ * A controller's clocks: the wall clock for deadlines that cross a restart, a monotonic one
+ * within a process, and timers for XState's delays.
  */
 export interface Clock {
   /** Wall-clock ms since the epoch. May step (NTP, a user setting the time). */
   now(): number;
-  /**
-   * A monotonic reading in ms (`performance.now()`): never steps, may pause while the machine
-   * sleeps. Optional for custom clocks; without it the wall clock stands in for it.
-   */
+  /** A monotonic reading in ms (`performance.now()`); without it, the wall clock stands in. */
   monotonic?(): number;
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
@@ -35,10 +31,7 @@ interface LongTimer {
   inner: unknown;
 }
 
-/**
- * Sets the inner timer for the next step of at most `MAX_TIMER_MS`, `left` ms to go: a pending
- * timer holds no closure of ours unless it has to be re-armed.
- */
+/** Arms the next step of at most `MAX_TIMER_MS` (no closure of ours unless it re-arms). */
 function arm(clock: Clock, timer: LongTimer, callback: () => void, left: number): void {
   const step = Math.min(left, MAX_TIMER_MS);
   timer.inner = clock.setTimeout(
@@ -47,10 +40,7 @@ function arm(clock: Clock, timer: LongTimer, callback: () => void, left: number)
   );
 }
 
-/**
- * The clock with every delay clamped to `setTimeout`'s ceiling and re-armed until it has run
- * its full length: a `Retry-After` of 34 days, or of 400 digits, waits, never fires at once.
- */
+/** The clock with every delay re-armed past `setTimeout`'s ceiling: never fired at once. */
 export function withLongTimers(clock: Clock): Clock {
   return {
     now: () => clock.now(),
@@ -67,10 +57,7 @@ export function withLongTimers(clock: Clock): Clock {
   };
 }
 
-/**
- * `make(clock)`, made once per clock and shared by every controller on it: a live controller
- * costs no wrapper and no machine definition of its own.
- */
+/** `make(clock)` once per clock, shared: a live controller costs no wrapper or machine. */
 export function perClock<T>(make: (clock: Clock) => T): (clock: Clock) => T {
   const made = new WeakMap<Clock, T>();
   return (clock) => {

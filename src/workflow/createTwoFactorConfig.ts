@@ -33,10 +33,12 @@ import {
   checkText,
   createControllerActor,
   invalid,
+  subscribeToView,
+  topStateName,
   Waiters,
+  waitForSnapshot,
 } from '../controller/core.js';
-import { subscribeToView, topStateName, waitForSnapshot } from '../controller/snapshots.js';
-import type { SnapshotKey } from '../persistence/signer.js';
+import { readSnapshotKeys, type SnapshotKey } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
 import { type Clock, monotonicOf, perClock } from './clock.js';
@@ -50,11 +52,7 @@ import {
   WorkflowBusyError,
   WorkflowDisposedError,
 } from './errors.js';
-import {
-  type PersistedTwoFactorConfig,
-  readWorkflowSnapshotKeys,
-  toPersisted,
-} from './persistence.js';
+import { type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
 
 /** The durations are the chart's input (`TwoFactorConfigInput`). */
 export interface TwoFactorConfigOptions
@@ -226,7 +224,7 @@ export class TwoFactorConfig {
     const clock = checkClock(options.clock);
     this.#clock = clock;
     // A bad key fails at creation, not at the first persist().
-    readWorkflowSnapshotKeys(options.snapshotKey);
+    readSnapshotKeys(options.snapshotKey);
     if (options.snapshot !== undefined) {
       invalid('snapshot: use restoreTwoFactorConfig().');
     }

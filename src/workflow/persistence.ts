@@ -12,13 +12,10 @@ export const SNAPSHOT_FORMAT = 'dsm-2fa-guard/two-factor-config';
 export const SNAPSHOT_VERSION = 1;
 
 /**
- * What `persist()` returns: plain JSON with no secret in it. It keeps the deadline as
- * wall-clock time, so a restore re-arms the auto-lock from it; requests in flight are never
- * stored (an unlock in flight is stored as `locking`, so the restore terminates to be certain).
- *
- * With a `snapshotKey`, it carries a `signature` (HMAC-SHA-256 of the other fields) that a
- * restore with the same key checks. Without one, a stored snapshot is trusted exactly as far
- * as its storage is (see SECURITY.md, "Persisted snapshots: the trust model").
+ * What `persist()` returns: plain JSON with no secret in it, the deadline as wall-clock time.
+ * Requests in flight are never stored (an unlock in flight is stored as `locking`). With a
+ * `snapshotKey` it carries a `signature` (HMAC-SHA-256); without one, a stored snapshot is
+ * trusted exactly as far as its storage is (SECURITY.md, "Persisted snapshots").
  */
 export interface PersistedTwoFactorConfig {
   format: typeof SNAPSHOT_FORMAT;
@@ -41,11 +38,9 @@ function oneOf(...values: unknown[]) {
 }
 
 /**
- * The stored snapshot's fields and what each must hold. A table rather than a zod schema:
- * zod is the client's, at DSM's boundary, and importing it here would add all of zod to the
- * browser bundle of an app that imports only `createTwoFactorConfig`. `oneOf` is marked
- * free of side effects so that such an app's bundler drops the table too: only a restore
- * reads it.
+ * The stored snapshot's fields and what each must hold. Not a zod schema: that would add zod to
+ * the browser bundle of `createTwoFactorConfig`. `oneOf` is side-effect free, so a bundle that
+ * never restores drops the table.
  */
 const FIELDS: Record<string, (value: unknown, data: Record<string, unknown>) => boolean> = {
   format: oneOf(SNAPSHOT_FORMAT),
@@ -60,13 +55,7 @@ const FIELDS: Record<string, (value: unknown, data: Record<string, unknown>) => 
   signature: (value) => value === undefined || typeof value === 'string',
 };
 
-/** Checks `snapshotKey` (throws `InvalidInputError`, whose message never holds the key). */
-export { readSnapshotKeys as readWorkflowSnapshotKeys } from '../persistence/signer.js';
-
-/**
- * Builds the persisted form from the machine's state, signed when a `snapshotKey` is given
- * (with its first key). Throws `InvalidInputError` for a bad key.
- */
+/** The persisted form of the machine's state, signed with `snapshotKey`'s first key if any. */
 export function toPersisted(
   userId: string,
   state: TwoFactorConfigStateName,
@@ -74,8 +63,7 @@ export function toPersisted(
   now: number,
   snapshotKey?: SnapshotKey,
 ): PersistedTwoFactorConfig {
-  // An unlock in flight may have reached DSM: it is stored as locking, so that the restore
-  // terminates to be certain, never re-sends it.
+  // An unlock in flight may have reached DSM: stored as locking, the restore terminates.
   const unlocking = state === 'unlocking';
   const kept = state === 'unlocked' || state === 'locking';
   const snapshot: PersistedTwoFactorConfig = {
@@ -92,10 +80,8 @@ export function toPersisted(
 }
 
 /**
- * Checks a stored snapshot (an object or its JSON text) and turns it into the machine's
- * restore input. With a `snapshotKey`, the snapshot must carry a signature by one of its keys.
- * Throws `InvalidSnapshotError` (see its `reason`) for anything it cannot trust, and
- * `InvalidInputError` for a bad key.
+ * A stored snapshot (object or JSON text) as the machine's restore input, signed by one of
+ * `snapshotKey`'s keys if given. Throws `InvalidSnapshotError` for anything it cannot trust.
  */
 export function fromPersisted(
   value: unknown,

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, fromPromise } from 'xstate';
-import { waitForSnapshot } from '../../src/controller/snapshots.js';
+import { waitForSnapshot } from '../../src/controller/core.js';
 import { systemClock } from '../../src/workflow/clock.js';
 
 const stopped = () => new Error('stopped');
