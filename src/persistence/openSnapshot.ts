@@ -2,18 +2,10 @@ import { InvalidSnapshotError } from '../workflow/errors.js';
 import type { SnapshotKey } from './signer.js';
 
 /**
- * Why a stored snapshot was refused, on `InvalidSnapshotError.reason` and
- * `InvalidSignInSnapshotError.reason`:
- *
- * - `malformed`: not JSON, not a snapshot of this kind, or fields that contradict each other.
- * - `newerVersion`: written by a newer version of this library.
- * - `unsigned`: a `snapshotKey` is set, but the snapshot carries no signature.
- * - `forged`: the signature does not match: the snapshot was altered after `persist()`, or
- *   signed with a key that is not among `snapshotKey`'s.
- * - `foreign`: an authentic snapshot, but of another user, or another kind (a sign-in snapshot
- *   handed to the 2FA workflow, or the reverse).
- * - `unusable`: authentic and well-formed, but it cannot be resumed as it is (it locks later
- *   than one auto-lock window from now; a session snapshot came without its token).
+ * Why a stored snapshot was refused (`InvalidSnapshotError.reason`): `malformed` (not JSON,
+ * not this kind, contradictory fields), `newerVersion`, `unsigned` (a `snapshotKey` is set),
+ * `forged` (altered, or signed with another key), `foreign` (another user's, or another kind),
+ * `unusable` (authentic, but cannot be resumed: locks too late, or no token).
  */
 export type SnapshotRefusalReason =
   | 'malformed'
@@ -35,10 +27,8 @@ const REFUSALS: Partial<Record<string, string>> = {
 };
 
 /**
- * The checks every restore starts with, before its own schema: JSON data, this kind of
- * snapshot, a version this library reads, and, when keys are set, a signature by one of them.
- * Returns the snapshot's data (with its signature) for the schema to parse. Messages carry
- * only this library's text, never a value read from the snapshot.
+ * The checks every restore starts with: JSON data, this kind, a version this library reads, a
+ * signature when keys are set. Messages never hold a value read from the snapshot.
  */
 export function openSnapshot(
   value: unknown,
@@ -66,7 +56,7 @@ export function openSnapshot(
   return data;
 }
 
-/** JSON text parsed, or an object taken through JSON (as a store would); undefined if neither. */
+/** JSON text parsed, or an object taken through JSON (as a store would). */
 function asJsonData(value: unknown): unknown {
   try {
     return typeof value === 'string' ? JSON.parse(value) : JSON.parse(JSON.stringify(value) ?? '');

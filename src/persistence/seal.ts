@@ -5,9 +5,8 @@ import { InvalidInputError } from '../workflow/errors.js';
 import type { SnapshotKey, SnapshotVerdict } from './signer.js';
 
 /**
- * A key that signs persisted snapshots: at least 32 bytes, as bytes, or as a string taken as
- * its UTF-8 bytes (a 64-character hex string from `openssl rand -hex 32` works as it is). Keep
- * it where the snapshots are not: a secret manager, an environment variable, never the store.
+ * Key material: at least 32 bytes, or a string of at least 32 UTF-8 bytes (`openssl rand -hex
+ * 32` works). Keep it where the snapshots are not: a secret manager, never the store.
  */
 export type SnapshotKeyMaterial = Uint8Array | string;
 
@@ -21,10 +20,8 @@ const MAX_KEYS = 16;
 const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Makes the `snapshotKey` option from secret key material: one key, or a list for rotation
- * (`persist()` signs with the first; a restore accepts a snapshot signed with any of them).
- * Each key is at least 32 bytes (a string counts its UTF-8 bytes). Throws `InvalidInputError`
- * (code `INVALID_INPUT`), whose message never holds the key.
+ * The `snapshotKey` option from key material: one key, or a list for rotation. Throws
+ * `InvalidInputError`, whose message never holds the key.
  */
 export function createSnapshotKey(keys: SnapshotKeyMaterials): SnapshotKey {
   const ring = readKeyMaterial(keys);
@@ -46,7 +43,6 @@ export function createSnapshotKey(keys: SnapshotKeyMaterials): SnapshotKey {
   return Object.freeze(key);
 }
 
-/** Checks key material and turns it into bytes. */
 function readKeyMaterial(input: unknown): readonly Uint8Array[] {
   const invalid = (message: string) => new InvalidInputError(message);
   const list = Array.isArray(input) ? input : [input];
@@ -73,10 +69,8 @@ function readKeyMaterial(input: unknown): readonly Uint8Array[] {
 }
 
 /**
- * The signature of a snapshot (without its `signature` field), as unpadded base64url of
- * HMAC-SHA-256 over a domain label, the snapshot kind and the canonical JSON. `undefined` when
- * the value is not JSON data. The kind in the label keeps a signature from verifying as another
- * kind of snapshot, even if a format string were ever shared.
+ * Unpadded base64url HMAC-SHA-256 over a domain label, the snapshot kind (so a signature never
+ * verifies as another kind) and the canonical JSON; `undefined` for what is not JSON data.
  */
 function signSnapshot(
   kind: string,
@@ -91,11 +85,7 @@ function signSnapshot(
   return toBase64Url(bytesToBase64(hmac(sha256, key, message)));
 }
 
-/**
- * Checks the signature of a parsed snapshot (JSON data) against every key, comparing in
- * constant time. `unsigned` when it has no signature, `forged` when none of the keys signed
- * exactly this content.
- */
+/** Checks a parsed snapshot's signature against every key, in constant time. */
 function verifySnapshot(
   kind: string,
   data: Record<string, unknown>,
@@ -123,13 +113,9 @@ function equalInConstantTime(a: string, b: string): boolean {
 }
 
 /**
- * One text for one JSON value, whatever order its keys were written in: object keys sorted by
- * UTF-16 code units at every depth, no whitespace, strings and numbers as `JSON.stringify`
- * writes them (deterministic in ECMAScript). What a snapshot's signature covers, so that a
- * store which re-serializes the JSON keeps it valid while any change of a value breaks it.
- *
- * Takes JSON data only (what `JSON.parse` returns). Returns `undefined` for anything else, or
- * for nesting deeper than `depthLeft`, so hostile input can neither throw nor exhaust the stack.
+ * One text for one JSON value, whatever its key order (keys sorted at every depth): what a
+ * signature covers, so a store may re-serialize. `undefined` for anything but JSON data, or
+ * nesting deeper than `depthLeft`, so hostile input can neither throw nor exhaust the stack.
  */
 export function canonicalJson(value: unknown, depthLeft = 32): string | undefined {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') {

@@ -5,11 +5,9 @@ export interface LifecycleTarget {
 }
 
 /**
- * Browsers throttle timers in background tabs and freeze them while a laptop sleeps, so the
- * deadline is re-checked whenever the page may have been asleep: `visibilitychange` (to
- * visible), `focus` and `online`. On `pagehide` the workflow is disposed with a `keepalive`
- * terminate, which the browser still sends while the page unloads.
- * Returns a function that removes the listeners.
+ * Browsers throttle and freeze timers, so the deadline is re-checked whenever the page may have
+ * slept (`visibilitychange`, `focus`, `online`); `pagehide` disposes with a `keepalive`
+ * terminate, which still goes out while the page unloads. Returns a detach.
  */
 export function attachBrowserLifecycle(
   workflow: LifecycleTarget,

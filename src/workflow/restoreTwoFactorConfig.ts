@@ -10,24 +10,16 @@ export type RestoreTwoFactorConfigOptions = Omit<TwoFactorConfigOptions, 'snapsh
 };
 
 /**
- * Resumes a 2FA-configuration workflow from a snapshot of `persist()`. The snapshot is checked
- * first: its format and version, its fields, its user, and with `snapshotKey` its signature;
- * a restore re-arms the auto-lock from the stored deadline and never grants more than one
- * window. A deadline that has passed restores to `locked`, or to `locking` while DSM may still
- * be unlocked. Throws `InvalidSnapshotError` (see its `reason`) for a snapshot it cannot
- * trust, and `InvalidInputError` for bad options.
- *
- * Its own function, not an option of `createTwoFactorConfig`: an app that never restores
- * does not bundle the checks.
+ * Resumes a workflow from a checked snapshot of `persist()`, re-arming the auto-lock from the
+ * stored deadline (never more than one window); past it, `locked`, or `locking` while DSM may
+ * still be unlocked. Throws `InvalidSnapshotError` for a snapshot it cannot trust. Not an
+ * option of `createTwoFactorConfig`, so an app that never restores does not bundle the checks.
  */
 export function restoreTwoFactorConfig(options: RestoreTwoFactorConfigOptions): TwoFactorConfig {
   const { snapshot, ...rest } = options ?? ({} as RestoreTwoFactorConfigOptions);
   const restore = fromPersisted(snapshot, rest.userId, rest);
-  // No honest snapshot's deadline is later than one window from now (the margin absorbs clock
-  // skew between a back end's instances): believing one could show "unlocked" after DSM
-  // locked. DSM's own lock (`serverLockBy`) only bounds how long a terminate is retried: a late
-  // one, say after a wall clock stepped back, is capped by the chart instead. (A bad clock
-  // or option is the constructor's to report.)
+  // No honest deadline is later than one window from now: believing one could show "unlocked"
+  // after DSM locked. (The chart caps a late `serverLockBy`; the constructor reports bad options.)
   const now = typeof rest.clock?.now === 'function' ? rest.clock.now() : Date.now();
   const window = typeof rest.autoLockMs === 'number' ? rest.autoLockMs : DEFAULT_AUTO_LOCK_MS;
   if ((restore?.deadline ?? 0) > now + window) {
