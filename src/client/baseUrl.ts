@@ -3,11 +3,7 @@ import { InsecureBaseUrlError } from './errors/index.js';
 /** 127.0.0.0/8, ::1 and localhost. The URL parser has already normalized IPv4 and IPv6 forms. */
 const LOOPBACK_HOST = /^(localhost|\[::1\]|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
-/**
- * Checks DSM's base URL and returns it without a trailing slash. Throws `InsecureBaseUrlError`
- * for plain http to anything but loopback, for non-http(s) schemes, and for URLs that are
- * unparsable or carry credentials, a query or a fragment.
- */
+/** DSM's base URL, checked (`InsecureBaseUrlError`), without a trailing slash. */
 export function checkBaseUrl(baseUrl: string | URL): string {
   let url: URL;
   try {

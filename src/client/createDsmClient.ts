@@ -38,7 +38,7 @@ function checkCredential(option: string, value: unknown): void {
   }
 }
 
-/** Every option checked before anything is built: a typed error, never a plain TypeError. */
+/** Every option checked first: a typed error, never a plain TypeError. */
 function checkClientOptions(options: DsmClientOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new DsmOptionsError('options', 'an object with at least { baseUrl }');
@@ -80,10 +80,8 @@ function checkClientOptions(options: DsmClientOptions): void {
 }
 
 /**
- * Creates a typed DSM client. Checks `baseUrl` at once (https, or http to a loopback host;
- * otherwise `InsecureBaseUrlError`). Every method checks its input before sending (throwing
- * `DsmRequestValidationError`, with no request) and DSM's answer after (throwing
- * `DsmResponseValidationError`); failures are `DsmError` subclasses, never with a secret in them.
+ * Creates a typed DSM client; `baseUrl` must be https (or http to loopback). Every method checks
+ * its input before sending and DSM's answer after; failures are `DsmError`s, never with a secret.
  */
 export function createDsmClient(options: DsmClientOptions): DsmClient {
   checkClientOptions(options);
@@ -99,7 +97,6 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
   const token = options.token === undefined ? undefined : Secret.from(options.token);
   const apiKey = options.apiKey === undefined ? undefined : Secret.from(options.apiKey);
 
-  /** The Authorization header for a session call. */
   function sessionAuth(operationId: OperationId): string {
     const credential = token ?? apiKey;
     if (!credential) throw new DsmMissingCredentialsError(operationId);
@@ -113,10 +110,7 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
     return token ? `Bearer ${value}` : `Basic ${value}`;
   }
 
-  /**
-   * Sends operation `operationId` as its row in the operation table says: the path id and the
-   * body are checked first, then the session's credentials (unless `authorization` is given).
-   */
+  /** Sends an operation as its row says: id and body checked first, then the credentials. */
   async function send<Id extends OperationId>(
     operationId: Id,
     input: { id?: [name: string, value: unknown]; body?: unknown; authorization?: string },

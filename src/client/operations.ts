@@ -1,7 +1,6 @@
 /**
- * DSM's operations as this library sends them: one row per operationId, written once. The
- * client builds every request from its row, the emulator serves the same ids, methods and
- * paths, and test/emulator/openapi.test.ts checks each row against DSM's OpenAPI document.
+ * DSM's operations, one row per operationId: the client builds every request from its row, the
+ * emulator serves it, and test/emulator/openapi.test.ts checks it against DSM's document.
  */
 import type * as z from 'zod/mini';
 import {
@@ -27,7 +26,6 @@ export interface DsmOperation {
   path: string;
   /** Safe to repeat (DSM ends in the same state): only these are retried. */
   idempotent: boolean;
-  /** Query parameters every request carries. */
   query?: Readonly<Record<string, string>>;
   /** The JSON body, checked before sending; absent when the operation sends none. */
   request?: z.ZodMiniType;
@@ -35,11 +33,7 @@ export interface DsmOperation {
   response: z.ZodMiniType | null;
   /** An empty answer is accepted as well as `response`. */
   emptyOk?: boolean;
-  /**
-   * The 2FA-configuration lock the operation is sent under: `unlocked` for the configuration
-   * changes DSM refuses while locked, `locked` for the approvals, which use the 2FA device
-   * that DSM refuses while unlocked. Absent: either.
-   */
+  /** The 2FA-configuration lock DSM requires: `unlocked` for changes, `locked` for approvals. */
   lock?: 'unlocked' | 'locked';
 }
 
@@ -152,14 +146,12 @@ export const dsmOperations = {
 } as const satisfies Record<string, DsmOperation>;
 
 export type DsmOperations = typeof dsmOperations;
-/** The operationId of an operation the client sends. */
 export type OperationId = keyof DsmOperations;
 
 /** What an operation resolves to: its response schema's output, or nothing for a 204. */
 export type OperationResult<Id extends OperationId> =
   DsmOperations[Id]['response'] extends z.ZodMiniType<infer T> ? T : undefined;
 
-/** Every operationId, in the table's order. */
 export const operationIds = /* @__PURE__ */ Object.keys(dsmOperations) as OperationId[];
 
 /** The operations sent only under `lock` (see `DsmOperation.lock`). */

@@ -4,13 +4,10 @@ const REDACTED = '[redacted]';
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /**
- * A value that must never be shown: a password, a bearer token, an API key, recovery codes.
- *
- * Its JSON, string and `util.inspect` forms are all `[redacted]`, so it can travel through
- * XState events, actor inputs, inspector traffic and error causes without leaking. The value
- * lives in a private field that `structuredClone`, `JSON.stringify` and object spreading cannot
- * see. `clear()` drops the reference once the request that needed it has been sent; a
- * JavaScript string itself cannot be zeroed (see SECURITY.md).
+ * A value that must never be shown (a password, a token, recovery codes). Its JSON, string and
+ * `util.inspect` forms are `[redacted]`, and it lives in a private field that `structuredClone`,
+ * `JSON.stringify` and spreading cannot see. `clear()` drops the reference once its request is
+ * sent; a JavaScript string itself cannot be zeroed (see SECURITY.md).
  */
 export class Secret<T = string> {
   #value: T | undefined;
@@ -35,12 +32,11 @@ export class Secret<T = string> {
     return this.#value;
   }
 
-  /** Whether `clear()` has dropped the value. */
   get cleared(): boolean {
     return this.#value === undefined;
   }
 
-  /** Drops the reference to the value, so nothing in this library keeps it after use. */
+  /** Drops the reference to the value. */
   clear(): void {
     this.#value = undefined;
   }
@@ -58,10 +54,7 @@ export class Secret<T = string> {
   }
 }
 
-/**
- * Thrown by `Secret.reveal()` after `clear()` dropped the value (the library clears the
- * secrets it was given once their request has been sent): pass the value again.
- */
+/** Thrown by `Secret.reveal()` after `clear()` (the library clears secrets once sent). */
 export class SecretClearedError extends DsmError {
   override readonly name: string = 'SecretClearedError';
   declare readonly code: 'SECRET_CLEARED';

@@ -30,7 +30,7 @@ export interface DsmClientOptions {
   apiKey?: SecretInput;
   /** Per-request timeout in ms. Default 30 000. */
   timeoutMs?: number;
-  /** A fetch implementation (an emulator's in-process `fetch`, a test double). Default: global fetch. */
+  /** A fetch implementation (an emulator's in-process `fetch`). Default: global fetch. */
   fetch?: typeof globalThis.fetch;
   /** Retries for idempotent operations; `false` or `0` turns them off. */
   retry?: RetryOptions | number | false;
@@ -38,7 +38,6 @@ export interface DsmClientOptions {
   keepalive?: boolean;
 }
 
-/** Options every operation takes. */
 export interface CallOptions {
   signal?: AbortSignal;
   /** Per-call `keepalive`, for a terminate sent while a page unloads. */
@@ -53,10 +52,7 @@ export interface AuthResult {
   entityId: string;
   expiresIn: number;
   tokenType: AuthResponse['token_type'];
-  /**
-   * Present when DSM asks for a second factor before the token may be used
-   * (the user has a registered device): the FIDO2 assertion options to sign.
-   */
+  /** Present when DSM asks for a second factor before the token may be used. */
   secondFactor?: {
     fido2AssertionOptions?: Fido2RequestOptions;
     allowedMfaMethods: NonNullable<AuthResponse['allowed_mfa_methods']>;
@@ -64,10 +60,8 @@ export interface AuthResult {
 }
 
 /**
- * A typed DSM client: one method per DSM operation, named after its operationId.
- * Inputs are checked before a request is sent and responses after they arrive.
- * Results are DSM's documented objects (snake_case, as in DSM's API reference), except
- * `authenticate`, which returns `AuthResult`.
+ * A typed DSM client: one method per operationId, inputs checked before sending and answers
+ * after. Results are DSM's documented objects (snake_case), except `authenticate`'s.
  */
 export interface DsmClient {
   readonly baseUrl: string;

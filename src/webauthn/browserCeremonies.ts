@@ -32,10 +32,7 @@ function descriptor(d: WebAuthnCredentialDescriptorJSON): PublicKeyCredentialDes
   return transports ? { id: d.id, type: d.type, transports } : { id: d.id, type: d.type };
 }
 
-/**
- * Runs one browser ceremony. @simplewebauthn/browser owns the AbortController of the ceremony
- * in flight (one at a time per page), so our signal cancels through its abort service.
- */
+/** @simplewebauthn/browser owns the ceremony's AbortController: our signal goes through it. */
 async function run<T>(ceremony: CeremonyKind, context: CeremonyContext, start: () => Promise<T>) {
   if (!browserSupportsWebAuthn()) throw new SecurityKeyUnsupportedError(ceremony);
   if (context.signal.aborted) throw new SecurityKeyCancelledError(ceremony);

@@ -23,9 +23,8 @@ import type {
 } from './types.js';
 
 /**
- * The typed error for whatever a ceremony threw. Browsers report why through the error's
- * `name` (a `DOMException`); @simplewebauthn/browser's `WebAuthnError` keeps that name, so one
- * switch covers the raw browser, the library and the software authenticator.
+ * The typed error for whatever a ceremony threw, by its `name` (the `DOMException`'s, which
+ * @simplewebauthn/browser's `WebAuthnError` keeps).
  */
 export function toSecurityKeyError(error: unknown, ceremony: CeremonyKind): SecurityKeyError {
   if (error instanceof SecurityKeyError) return error;
@@ -65,11 +64,7 @@ function checkType(type: unknown, ceremony: CeremonyKind): 'public-key' {
   return type === 'public-key' ? type : (binary(undefined, ceremony) as never);
 }
 
-/**
- * DSM's `attestationResult` from a registration response. DSM documents only `id`, `type` and
- * `response { clientDataJSON, attestationObject, getTransports }`; the rest of WebAuthn's JSON
- * (`rawId`, `clientExtensionResults`, `authenticatorAttachment`) is left out.
- */
+/** DSM's `attestationResult` from a registration response: the fields DSM documents. */
 export function toDsmAttestationResult(
   credential: RegistrationResponseLike,
 ): Fido2AttestationResult {
@@ -86,7 +81,7 @@ export function toDsmAttestationResult(
   };
 }
 
-/** DSM's `fido2_auth_request` (and CompleteFido2Auth body) from an authentication response. */
+/** DSM's `fido2_auth_request` (or CompleteFido2Auth body) from an authentication response. */
 export function toDsmAssertionResult(credential: AuthenticationResponseLike): Fido2AssertionResult {
   const response = credential?.response;
   return {
@@ -117,9 +112,8 @@ async function ceremony<T>(
 }
 
 /**
- * DSM's creation challenge (MfaNewChallenge) → `navigator.credentials.create()` → DSM's
- * `attestationResult`, ready for `addDevice`. Rejects with a `SecurityKeyError`
- * (`WEBAUTHN_CANCELLED`, `WEBAUTHN_ALREADY_REGISTERED`, …) when the ceremony fails.
+ * DSM's creation challenge → `navigator.credentials.create()` → DSM's `attestationResult`, for
+ * `addDevice`. Rejects with a `SecurityKeyError` when the ceremony fails.
  */
 export async function createCredentialFor(
   challenge: Fido2CreationOptions,
@@ -132,10 +126,7 @@ export async function createCredentialFor(
   return toDsmAttestationResult(credential);
 }
 
-/**
- * DSM's assertion challenge (MfaChallenge, or sign-in's second factor) →
- * `navigator.credentials.get()` → DSM's `fido2_auth_request`.
- */
+/** DSM's assertion challenge → `navigator.credentials.get()` → DSM's `fido2_auth_request`. */
 export async function getAssertionFor(
   challenge: Fido2RequestOptions,
   options: GetAssertionOptions = {},

@@ -9,10 +9,8 @@ import type {
 } from './types.js';
 
 /**
- * Runs a ceremony while the workflow stays in the state it needs. A security-key prompt can
- * stay open for a minute; if the configuration locks (deadline, another tab) or unlocks
- * meanwhile, the prompt is aborted and `onLeave()` is thrown instead of the cancellation, so the
- * caller learns the real reason. The caller's own signal cancels it too.
+ * Runs a ceremony while the workflow stays in `state`: if it leaves it while the prompt is open,
+ * the prompt is aborted and `onLeave()` thrown instead of the cancellation (the real reason).
  */
 async function whileWorkflowIs<T>(
   workflow: SecurityKeyWorkflow,
@@ -45,12 +43,9 @@ async function whileWorkflowIs<T>(
 }
 
 /**
- * Registers a new security key: MfaNewChallenge → `navigator.credentials.create()` →
- * UpdateUser `add_mfa_devices`. Both requests are config operations, guarded as such (refused
- * with `CONFIG_LOCKED` and no request while locked, unless the workflow's `onPasswordRequired`
- * unlocks first). If the configuration locks while the browser's prompt is open, the prompt is
- * aborted and the call rejects with `CONFIG_LOCKED`; a cancelled prompt rejects with
- * `WEBAUTHN_CANCELLED`. Either way nothing is added.
+ * Registers a security key: MfaNewChallenge → `navigator.credentials.create()` → UpdateUser,
+ * config operations both. If the configuration locks while the prompt is open, the prompt is
+ * aborted and the call rejects `CONFIG_LOCKED`; a cancelled prompt, `WEBAUTHN_CANCELLED`.
  */
 export async function registerSecurityKey(
   workflow: SecurityKeyWorkflow,
@@ -81,11 +76,8 @@ function unlockedElsewhere(): TwoFactorConfigUnlockedError {
 
 /**
  * Approves a request with the security key: MfaChallenge → `navigator.credentials.get()` →
- * ApproveRequest with `fido2_auth_request`. Both requests are approval operations, guarded as
- * such (refused with `CONFIG_UNLOCKED` and no request while unlocked, unless the workflow has
- * `lockBeforeApproval`). If the configuration unlocks while the prompt is open, the prompt is
- * aborted and the call rejects with `CONFIG_UNLOCKED`. With `tabs` (from `syncTabs`), an unlock
- * in another tab refuses it too, before the challenge and again before the approval is sent.
+ * ApproveRequest, approval operations both. An unlock while the prompt is open aborts it
+ * (`CONFIG_UNLOCKED`); with `tabs`, so does an unlock in another tab, checked before each request.
  */
 export async function approveWithSecurityKey(
   workflow: SecurityKeyWorkflow,

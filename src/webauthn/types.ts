@@ -11,11 +11,7 @@ import type {
   WebAuthnRequestOptionsJSON,
 } from '../client/webauthnShape.js';
 
-/**
- * What `navigator.credentials.create()` produced, in JSON form: @simplewebauthn/browser's
- * `RegistrationResponseJSON` (`response.transports`) or DSM's own `attestationResult`
- * (`response.getTransports`), as the emulator's software authenticator returns it.
- */
+/** A registration response in JSON: @simplewebauthn/browser's, or DSM's `attestationResult`. */
 export interface RegistrationResponseLike {
   id: string;
   type: string;
@@ -44,10 +40,7 @@ export interface CeremonyContext {
   signal: AbortSignal;
 }
 
-/**
- * Runs `navigator.credentials.create()` for WebAuthn JSON options. The default uses
- * @simplewebauthn/browser's `startRegistration`; tests pass a software authenticator.
- */
+/** Runs `navigator.credentials.create()`. The default uses `startRegistration`. */
 export type CreateCredential = (
   options: WebAuthnCreationOptionsJSON,
   context: CeremonyContext,
@@ -86,9 +79,8 @@ export interface ApproveWithSecurityKeyOptions extends GetAssertionOptions {
 }
 
 /**
- * The part of a `TwoFactorConfig` the security-key conveniences drive. They are functions
- * taking the workflow rather than methods on it, so a bundle that never registers a key does
- * not carry them or @simplewebauthn/browser (about 4.4 kB min+gzip).
+ * The part of a `TwoFactorConfig` the security-key functions drive (functions, not methods, so a
+ * bundle that never uses a key carries neither them nor @simplewebauthn/browser).
  */
 export interface SecurityKeyWorkflow {
   readonly state: string;

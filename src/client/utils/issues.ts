@@ -4,18 +4,14 @@ import type { DsmValidationIssue } from '../errors/index.js';
 type RawIssue = Parameters<z.core.$ZodErrorMap>[0];
 
 /**
- * Messages for zod's issues. zod/mini ships without messages (a locale would add kilobytes to
- * the browser bundle), and these are built from the schema alone: what was expected, never
- * the value that was received, nor a key the data brought (an unknown field is counted).
+ * Messages for zod/mini's issues (a locale would add kilobytes), from the schema alone: never
+ * the value received, nor a key the data brought (an unknown field is counted).
  */
 export function describeIssue(issue: RawIssue): string {
   return describe(issue, false);
 }
 
-/**
- * The same for the caller's own input, where naming an unknown field helps and the keys are
- * the caller's, not a server's.
- */
+/** The same for the caller's own input, whose unknown keys are named. */
 export function describeInputIssue(issue: RawIssue): string {
   return describe(issue, true);
 }
