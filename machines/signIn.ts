@@ -42,7 +42,7 @@ const FAILURE_KINDS: Readonly<Record<string, SignInFailureKind>> = {
   SESSION_EXPIRED: 'sessionExpired',
 };
 
-/** Reads a failed sign-in request by its `code`; the machine depends on nothing else. */
+/** Reads a failed sign-in request by its `code`, nothing else. */
 export function signInFailureKind(error: unknown): SignInFailureKind {
   const { code } = Object(error) as { code?: string };
   return (Object.hasOwn(FAILURE_KINDS, code!) && FAILURE_KINDS[code!]) || 'other';
@@ -57,9 +57,8 @@ function failureInfo(error: unknown): FailureInfo {
 }
 
 /**
- * The one refusal table: what a request gets, locally and without a request to DSM, in each
- * state that does not take it. Columns: `signIn`, a second factor (`completeWith…`). The first
- * row whose state is active answers; the last (no state) answers everywhere else.
+ * The one refusal table: what a request gets, without a request to DSM, where it is not taken
+ * (columns: `signIn`, a second factor). The first active row answers; the last, everywhere else.
  */
 const REFUSALS: ReadonlyArray<
   [state: StateValue | null, signIn: SignInRefusalCode, secondFactor: SignInRefusalCode]
@@ -80,7 +79,7 @@ const refusalsOf = (request: SignInRequest) =>
     },
   }));
 
-/** A placeholder for an actor: the machine file runs alone (Stately editor, tests). */
+/** So the machine file runs alone (Stately editor, tests). */
 const notProvided = <O, I>() =>
   fromPromise<O, I>(() =>
     Promise.reject(new Error('This actor is not provided: createSignIn() provides it.')),
@@ -105,27 +104,21 @@ const completeWith = (method: SecondFactorMethod) => ({
   type: 'completeSession' as const,
   params: (args: { event: { output: SessionTouchOutput } }) => ({ method, ...sentAt(args) }),
 });
-/**
- * A request's state left by anything but its actor's answer (a sign-out, a dispose, a 401
- * elsewhere) answers the request at once: `requestInterrupted`, whatever follows.
- */
+/** A request's state left by anything but its answer answers it at once: `requestInterrupted`. */
 const interruptsUnanswered = (request: SignInRequest, actor: string) => ({
   type: 'interruptUnanswered' as const,
   params: { request, actor },
 });
 /** The idle deadline passed: end the session (terminate, then `expired`). */
 const idleSignOut = { target: '#signIn.signingOut', actions: signOutFor('idle') } as const;
-/** How a session ends: a sign-out (the user's, or dispose), or DSM's 401 elsewhere. */
+/** How a session ends: a sign-out, a dispose, or DSM's 401 elsewhere. */
 const sessionEnds = {
   signOut: { target: '#signIn.signingOut', actions: signOutFor('user') },
   dispose: { target: '#signIn.signingOut', actions: signOutFor('dispose') },
   sessionRejected: { target: '#signIn.expired', actions: expireFor('server') },
 } as const;
 
-/**
- * Where a refused second factor leads, the same for a key and a recovery code: an expired
- * session ends the sign-in, a 429 waits out the cooldown, anything else leaves it pending.
- */
+/** A refused second factor: an expired session ends, a 429 waits, anything else stays pending. */
 const secondFactorFailed = (method: SecondFactorMethod) =>
   [
     {
@@ -141,7 +134,6 @@ const secondFactorFailed = (method: SecondFactorMethod) =>
     { target: 'ready', actions: withFailure('reportFailure', { method }) },
   ] as const;
 
-/** The context of no session (signed out, expired). */
 const NO_SESSION = {
   userId: null,
   method: null,
@@ -158,9 +150,8 @@ const refreshIntervalOf = (context: SignInContext) =>
   Math.min(context.refreshIntervalMs, Math.floor(context.sessionIdleMs! / 2));
 
 /**
- * Builds the sign-in statechart on a given wall clock. Like the configuration machine, it
- * trusts no timer alone: `activity` and the keep-alive check the idle deadline against the
- * clock, so a timer that fires late (a sleeping laptop) never keeps a dead session "signed in".
+ * Builds the sign-in statechart on a wall clock. It trusts no timer alone: `activity` and the
+ * keep-alive check the idle deadline, so a late timer never keeps a dead session "signed in".
  */
 export function createSignInMachine(now: Now = Date.now) {
   return setup({
@@ -251,14 +242,12 @@ export function createSignInMachine(now: Now = Date.now) {
       recordFailure: assign((_, params: { error: unknown }) => ({
         lastError: failureInfo(params.error),
       })),
-      // What was stored, back in context: a session's facts, or why it expired.
       restore: assign(({ context }) => {
         const { state, ...stored } = context.restore!;
         return 'reason' in stored
           ? { expiryReason: stored.reason, restore: null }
           : { ...stored, restore: null };
       }),
-      // A refused sign-in or second factor: kept (code and message only) and told to the app.
       reportFailure: enqueueActions(
         ({ enqueue }, params: { error: unknown; method?: SecondFactorMethod }) => {
           const { error, method } = params;
@@ -325,15 +314,13 @@ export function createSignInMachine(now: Now = Date.now) {
       lastError: null,
       restore: input.restore ?? null,
     }),
-    // Refusals live here, at the root, from the one table above: a state that takes a request
-    // takes it first.
+    // A state that takes a request takes it before these refusals.
     on: {
       signIn: refusalsOf('signIn'),
       completeWithAssertion: refusalsOf('completeWithAssertion'),
       completeWithRecoveryCode: refusalsOf('completeWithRecoveryCode'),
     },
     states: {
-      // Where a sign-in starts: from a persisted snapshot, or signed out.
       restoring: {
         always: [
           {

@@ -71,9 +71,8 @@ const REFUSAL_ERRORS: Record<Exclude<SignInRefusalCode, 'RATE_LIMITED'>, new () 
 };
 
 /**
- * DSM sign-in as an XState actor of `signInMachine` behind a promise API: password, then the
- * second factor DSM asks for, a keep-alive while the app is active, the idle timeout, sign-out.
- * The bearer token lives here, never in the machine, its snapshots or its events.
+ * DSM sign-in as an actor of `signInMachine` behind a promise API. The bearer token lives here,
+ * never in the machine, its snapshots or its events.
  */
 export class SignIn {
   readonly actor: SignInActor;
@@ -165,25 +164,21 @@ export class SignIn {
     return signInStateOf(this.actor.getSnapshot());
   }
 
-  /** DSM's `entity_id` of the user signed in or waiting for the second factor; otherwise null. */
+  /** DSM's `entity_id` of the user with a session; otherwise null. */
   get userId(): string | null {
     return this.#hasSession() ? this.actor.getSnapshot().context.userId : null;
   }
 
-  /** A DSM client carrying the signed-in session; null unless signed in. */
+  /** A DSM client of the signed-in session, or null. */
   get client(): DsmClient | null {
     return this.state === 'signedIn' ? (this.#session?.client ?? null) : null;
   }
 
-  /**
-   * The session's bearer token, wrapped (`reveal()` it to store it in an httpOnly cookie or a
-   * server-side session; pass it back with the snapshot). Null without a session.
-   */
+  /** The session's bearer token, wrapped (store it server-side; pass it back with the snapshot). */
   get token(): Secret<string> | null {
     return this.#hasSession() ? (this.#session?.token ?? null) : null;
   }
 
-  /** DSM's challenge while a sign-in waits for its second factor; otherwise null. */
   get secondFactor(): SecondFactorOffer | null {
     const offer = this.actor.getSnapshot().context.secondFactor;
     if (this.state !== 'awaitingSecondFactor' || !offer) return null;
@@ -277,7 +272,6 @@ export class SignIn {
     if (!this.#disposing) this.actor.send({ type: 'activity' });
   }
 
-  /** Calls `listener` with the current view now and after every change. */
   subscribe(listener: (view: SignInView) => void): () => void {
     return subscribeToView(
       this.actor,
@@ -287,7 +281,6 @@ export class SignIn {
     );
   }
 
-  /** Listens to one kind of event the sign-in emits. */
   on<T extends SignInEventType>(type: T, listener: (event: SignInEventOf<T>) => void): () => void {
     const subscription = this.actor.on(type, listener as (event: SignInEmitted) => void);
     return () => subscription.unsubscribe();

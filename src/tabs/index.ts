@@ -17,13 +17,10 @@ interface Envelope {
 }
 
 type TabMessageBody =
-  /** A new tab asks the others where they stand. */
   | { type: 'hello' }
-  /** The sender's configuration is unlocked until `deadline`; DSM locks by `serverLockBy`. */
   | { type: 'unlocked'; deadline: number; serverLockBy: number | null }
-  /** The sender is locking (terminate in flight): every tab locks now. */
+  /** Terminate in flight: every tab locks now. */
   | { type: 'locking'; serverLockBy: number | null }
-  /** The sender is locked again (DSM confirmed, or the session ended). */
   | { type: 'locked' };
 
 export type TabMessage = Envelope & TabMessageBody;
@@ -59,7 +56,6 @@ export function parseTabMessage(data: unknown): TabMessage | null {
 export interface OtherTab {
   tabId: string;
   state: 'unlocked' | 'locking';
-  /** That tab's auto-lock deadline (wall-clock ms), when it is unlocked. */
   deadline: number | null;
   /** When DSM has certainly locked that tab's unlock, even if the tab never says so. */
   trustUntil: number;

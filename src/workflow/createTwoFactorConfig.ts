@@ -61,34 +61,21 @@ export interface TwoFactorConfigOptions
   client: DsmClient;
   /** The signed-in user's id (DSM's `entity_id`), for device changes. */
   userId: string;
-  /**
-   * Asked for the password when a config operation finds the configuration locked. One
-   * prompt is shared by every caller waiting at that moment. Return nothing to cancel.
-   */
+  /** Asked for the password when a config operation finds it locked (one prompt at a time). */
   onPasswordRequired?: () => SecretInput | undefined | Promise<SecretInput | undefined>;
   /** Lock first when an approval operation finds the configuration unlocked. Default false. */
   lockBeforeApproval?: boolean;
-  /**
-   * Not here: resume from a stored snapshot with `restoreTwoFactorConfig({ ...options,
-   * snapshot })`, which checks it first (apps that never restore do not bundle the checks).
-   */
+  /** Not here: resume with `restoreTwoFactorConfig({ ...options, snapshot })`. */
   snapshot?: never;
-  /**
-   * From `createSnapshotKey(secret)`: `persist()` signs with it (HMAC-SHA-256), and a restore
-   * refuses any snapshot not signed with it. Default: none, and a stored snapshot is trusted as
-   * far as its storage is. See SECURITY.md.
-   */
+  /** From `createSnapshotKey(secret)`: signs `persist()`, refuses unsigned or forged restores. */
   snapshotKey?: SnapshotKey;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** The clock for the deadline and timers. Default: the system clock. */
+  /** Default: the system clock. */
   clock?: Clock;
-  /**
-   * In browsers, re-check the deadline on `visibilitychange`/`focus`/`online` and dispose with
-   * a keepalive terminate on `pagehide`. Default: on when `window` and `document` exist.
-   */
+  /** Re-check the deadline on wake-ups, dispose on `pagehide`. Default: on in browsers. */
   browserLifecycle?: boolean;
-  /** How long `dispose()` waits for the terminate before stopping anyway. Default 10 000 ms. */
+  /** How long `dispose()` waits for the terminate. Default 10 000 ms. */
   disposeTimeoutMs?: number;
 }
 
@@ -113,10 +100,8 @@ export type TwoFactorConfigEventOf<T extends TwoFactorConfigEventType> = WithFai
 export type TwoFactorConfigActor = Actor<TwoFactorConfigMachine>;
 type Snapshot = SnapshotFrom<TwoFactorConfigMachine>;
 
-// One provided machine per clock, shared by every workflow on it: a live workflow costs an
-// actor, not a machine definition (the sign-in's `.provide()` per controller would cost one
-// per workflow: heap, test/bench). Each actor system maps to its workflow, whose dependencies
-// the actors read when they start (closures held per workflow cost heap too).
+// One provided machine per clock, not one per workflow (heap, test/bench): the actors find
+// their workflow's dependencies through its actor system when they start.
 const workflows = new WeakMap<object, TwoFactorConfig>();
 let dependenciesOf: (workflow: TwoFactorConfig) => ActorDependencies;
 const actors = createTwoFactorConfigActors((system) => {
@@ -174,9 +159,8 @@ function isExternalEvent(event: unknown): boolean {
 }
 
 /**
- * The 2FA-configuration workflow: an XState actor of `twoFactorConfigMachine` behind a promise
- * API. Operations wait their turn (one request at a time); `lock()` and `dispose()` do not.
- * The actors hand results to the waiting caller; the machine's events say when to settle.
+ * The 2FA-configuration workflow: an actor of `twoFactorConfigMachine` behind a promise API.
+ * Operations wait their turn; `lock()` and `dispose()` do not.
  */
 export class TwoFactorConfig {
   readonly actor: TwoFactorConfigActor;
@@ -193,7 +177,7 @@ export class TwoFactorConfig {
   #keepalive = false;
   #disposing: Promise<void> | null = null;
   #detachBrowser: (() => void) | undefined;
-  /** Callers waiting for an outcome, by operation id; made at the first request (heap). */
+  /** Made at the first request (heap). */
   #waiters: Waiters | undefined;
 
   static {
@@ -244,7 +228,6 @@ export class TwoFactorConfig {
     }
 
     this.actor = createControllerActor(machineFor(clock), {
-      // An option left out stays undefined here, and the machine takes its default.
       input: { restore, autoLockMs, safetyMarginMs, expiringWarningMs, terminateRetryBaseMs },
       clock,
       inspect: options.inspect,
@@ -265,20 +248,16 @@ export class TwoFactorConfig {
     }
   }
 
-  /** One of `locked`, `unlocking`, `unlocked`, `locking`, `sessionExpired`. */
   get state(): TwoFactorConfigStateName {
     return stateNameOf(this.actor.getSnapshot());
   }
 
-  /**
-   * Wall-clock ms at which the configuration locks, while unlocked; otherwise null. Two clocks,
-   * the earlier wins: a wall clock stepped back does not move it later.
-   */
+  /** Wall-clock ms at which it locks, while unlocked (a clock stepped back never delays it). */
   get deadline(): number | null {
     return this.state === 'unlocked' ? this.#bounds().deadline : null;
   }
 
-  /** Milliseconds until the auto-lock (0 when not unlocked). */
+  /** Ms until the auto-lock (0 when not unlocked). */
   remainingMs(): number {
     return Math.max(0, (this.deadline ?? 0) - this.#clock.now());
   }
@@ -293,7 +272,7 @@ export class TwoFactorConfig {
     };
   }
 
-  /** Unlocks the configuration with the user's password. Already unlocked: resolves at once. */
+  /** Unlocks with the user's password; resolves at once if unlocked. */
   unlock(password: SecretInput): Promise<{ deadline: number }> {
     return this.#guard(
       () => checkSecret(password, 'password'),
@@ -316,7 +295,7 @@ export class TwoFactorConfig {
     );
   }
 
-  /** Locks the configuration (terminate), aborting an unlock in flight. Does not queue. */
+  /** Locks (terminate), aborting an unlock in flight. Does not queue. */
   async lock(): Promise<void> {
     this.#assertAlive();
     if (!OPEN_STATES.includes(this.state)) return;
@@ -395,10 +374,8 @@ export class TwoFactorConfig {
   }
 
   /**
-   * Hands the workflow a new DSM session (after `sessionExpired`, or a new sign-in). DSM's
-   * unlock belongs to a session, so a new session ends the unlocked window: an unlocked,
-   * unlocking or locking workflow goes to `locked` (reason `session`), and the terminate owed
-   * to the old session goes out with the old session's token, never with the new one.
+   * Hands the workflow a new DSM session. DSM's unlock belongs to a session, so an open one goes
+   * to `locked` (reason `session`), its terminate sent with the old session's token, never the new.
    */
   resumeSession(client: DsmClient): void {
     this.#assertAlive();
@@ -412,22 +389,15 @@ export class TwoFactorConfig {
     if (this.state === 'sessionExpired') this.#post({ type: 'sessionRenewed' });
   }
 
-  /**
-   * Tells the workflow its DSM session has ended (signed out, the app's idle timeout): the
-   * unlock ended with it, so an unlocked, unlocking or locking workflow goes to `locked`
-   * (reason `session`) without a request (a terminated session has nothing to lock).
-   * `createSignIn` calls this for every workflow attached to it.
-   */
+  /** The DSM session has ended, and its unlock with it: `locked` (reason `session`), no request. */
   endSession(): void {
     if (!this.#disposing) this.#post({ type: 'sessionEnded' });
   }
 
-  /** Calls `listener` with the current view now and after every change. */
   subscribe(listener: (view: TwoFactorConfigView) => void): () => void {
     return subscribeToView(this.actor, () => this.view, JSON.stringify, listener);
   }
 
-  /** Listens to one kind of event the workflow emits. */
   on<T extends TwoFactorConfigEventType>(
     type: T,
     listener: (event: TwoFactorConfigEventOf<T>) => void,
@@ -483,7 +453,7 @@ export class TwoFactorConfig {
     );
   }
 
-  /** Disposed, or its actor stopped some other way (`actor.stop()`): no call could settle. */
+  /** Disposed, or its actor stopped otherwise: no call could settle. */
   #assertAlive(): void {
     if (this.#disposing || this.actor.getSnapshot().status !== 'active') {
       throw new WorkflowDisposedError();
