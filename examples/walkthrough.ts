@@ -11,10 +11,7 @@
  * session, recovery-code sign-in, the rate limit) are skipped, and the security key is a
  * software one, so registering it changes the real account: use a test account.
  */
-import { createSoftAuthenticator, DEMO_USER, startEmulator } from '../src/emulator/index.js';
-import { Secret } from '../src/index.js';
 import { parseWalkthroughArgs, USAGE } from './walkthrough/args.js';
-import { runWalkthrough } from './walkthrough/runWalkthrough.js';
 
 const args = parseWalkthroughArgs(process.argv.slice(2));
 if (args.kind === 'help') {
@@ -26,6 +23,13 @@ if (args.kind === 'error') {
   process.exit(2);
 }
 
+// Loaded once the arguments are known good: usage and mistakes are answered at once.
+const [{ createSoftAuthenticator, DEMO_USER, startEmulator }, { Secret }, { runWalkthrough }] =
+  await Promise.all([
+    import('../src/emulator/index.js'),
+    import('../src/index.js'),
+    import('./walkthrough/runWalkthrough.js'),
+  ]);
 const { baseUrl: realDsm, autoLockMs } = args;
 const emulator = realDsm ? undefined : await startEmulator({ autoLockMs });
 const baseUrl = realDsm ?? emulator!.url;
