@@ -8,10 +8,7 @@ export interface WebAuthnCredentialDescriptorJSON {
   transports?: string[];
 }
 
-/**
- * `PublicKeyCredentialCreationOptionsJSON` (WebAuthn Level 3, binary fields base64url), the
- * shape `PublicKeyCredential.parseCreationOptionsFromJSON()` and @simplewebauthn/browser take.
- */
+/** `PublicKeyCredentialCreationOptionsJSON` (WebAuthn Level 3, binary fields base64url). */
 export interface WebAuthnCreationOptionsJSON {
   rp: { id?: string; name: string };
   user: { id: string; name: string; displayName: string };
@@ -46,7 +43,6 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], nu
   ) as { [K in keyof T]: Exclude<T[K], null> };
 }
 
-/** Credential descriptors with their ids in base64url. */
 function descriptors(
   list: Fido2CreationOptions['excludeCredentials'] | undefined,
 ): WebAuthnCredentialDescriptorJSON[] {

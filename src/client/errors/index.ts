@@ -25,7 +25,7 @@ export type DsmErrorCode =
   | signIn.SignInErrorCode
   | webauthn.SecurityKeyErrorCode;
 
-/** The plain-data form of a `DsmError` (what `toJSON()` returns): safe to log, no secrets. */
+/** What `DsmError.toJSON()` returns: safe to log. */
 export interface DsmErrorJson {
   name: string;
   code: DsmErrorCode;
@@ -79,10 +79,7 @@ export interface DsmHttpErrorInit {
   retryAfterMs?: number | undefined;
 }
 
-/**
- * DSM's text per error, out of every serializer's reach: a WeakMap entry is no property, so
- * JSON, `util.inspect`, `structuredClone` and the inspector never see it.
- */
+/** DSM's text per error: a WeakMap entry is no property, so no serializer or inspector sees it. */
 const serverTexts = new WeakMap<DsmHttpError, string>();
 
 /** The library's own sentence for a status, never the server's. */
@@ -92,10 +89,6 @@ function sentenceFor(status: number): string {
   }
   if (status >= 500) return 'a server error; DSM may or may not have applied the request.';
   return 'a refusal.';
-}
-
-function describe(init: DsmHttpErrorInit, sentence: string): string {
-  return `DSM refused ${init.operationId} with HTTP ${init.status}: ${sentence}`;
 }
 
 /**
@@ -112,7 +105,8 @@ export class DsmHttpError extends DsmError {
   readonly retryAfterMs: number | undefined;
 
   constructor(init: DsmHttpErrorInit, code: DsmHttpErrorCode = 'HTTP_ERROR', sentence?: string) {
-    super(code, describe(init, sentence ?? sentenceFor(init.status)));
+    const what = sentence ?? sentenceFor(init.status);
+    super(code, `DSM refused ${init.operationId} with HTTP ${init.status}: ${what}`);
     this.status = init.status;
     this.operationId = init.operationId;
     this.retryAfterMs = init.retryAfterMs;
@@ -237,26 +231,19 @@ export class DsmRateLimitedError extends DsmHttpError {
   }
 }
 
+const HTTP_ERRORS: Partial<Record<number, new (init: DsmHttpErrorInit) => DsmHttpError>> = {
+  400: DsmBadRequestError,
+  401: DsmUnauthorizedError,
+  403: DsmForbiddenError,
+  404: DsmNotFoundError,
+  409: DsmConflictError,
+  423: DsmLockedError,
+  429: DsmRateLimitedError,
+};
+
 /** The error class for an HTTP status. */
 export function httpErrorFor(init: DsmHttpErrorInit): DsmHttpError {
-  switch (init.status) {
-    case 400:
-      return new DsmBadRequestError(init);
-    case 401:
-      return new DsmUnauthorizedError(init);
-    case 403:
-      return new DsmForbiddenError(init);
-    case 404:
-      return new DsmNotFoundError(init);
-    case 409:
-      return new DsmConflictError(init);
-    case 423:
-      return new DsmLockedError(init);
-    case 429:
-      return new DsmRateLimitedError(init);
-    default:
-      return new DsmHttpError(init);
-  }
+  return new (HTTP_ERRORS[init.status] ?? DsmHttpError)(init);
 }
 
 /**

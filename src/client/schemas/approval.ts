@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { NonEmptySecret } from './common.js';
 import { Fido2AssertionResult } from './fido2.js';
 
 const uuidKey = (key: string) => z.object({ [key]: z.string() });
@@ -64,7 +65,7 @@ export const ApprovalRequestRequest = z.strictObject({
 
 /** `ApproveRequest` as sent (the legacy `u2f` field is left out: U2F is deprecated). */
 export const ApproveRequestBody = z.strictObject({
-  password: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+  password: z.optional(NonEmptySecret),
   fido2_auth_request: z.optional(Fido2AssertionResult),
   body: z.optional(z.unknown()),
 });

@@ -2,16 +2,10 @@ import * as z from 'zod/mini';
 import { isBase64Text } from '../utils/base64.js';
 import { DeviceName } from './common.js';
 
-// FIDO2 objects as DSM documents them (PublicKeyCredential*), with the two places where DSM's
-// artifacts disagree with each other and with WebAuthn accepted both ways (docs/emulator.md,
-// "Deviations from DSM").
+// FIDO2 objects as DSM documents them; where DSM's artifacts disagree with each other or with
+// WebAuthn, both ways are accepted (docs/emulator.md, "Deviations from DSM").
 
-/**
- * DSM's `Base64UrlSafe`: binary data as base64url. DSM's Go client writes it padded, WebAuthn
- * unpadded, and what DSM sends is not documented: every form is read (either alphabet, padded
- * or not), and `toWebAuthnCreationOptions` / `toWebAuthnRequestOptions` hand WebAuthn unpadded
- * base64url.
- */
+/** DSM's `Base64UrlSafe`: what DSM sends is not documented, so every base64 form is read. */
 const Base64Binary = z
   .string()
   .check(z.refine(isBase64Text, 'must be base64 or base64url, padded or not'));
@@ -51,9 +45,8 @@ const FlatUser = z.object({ id: Base64Binary, name: z.string(), displayName: z.s
 const CoseAlgorithm = z.union([z.literal(-7), z.literal('Es256')]);
 
 /**
- * `PublicKeyCredentialCreationOptions` from `MfaNewChallenge?protocol=fido2`: what
- * `navigator.credentials.create()` needs, in DSM's shape (see `toWebAuthnCreationOptions`).
- * The nested variants require `entity`, so a flat object is never mistaken for a nested one.
+ * `PublicKeyCredentialCreationOptions` from `MfaNewChallenge`, in DSM's shape. The nested
+ * variants require `entity`, so a flat object is never mistaken for one.
  */
 export const Fido2CreationOptions = z.object({
   rp: z.union([NestedRp, FlatRp]),
@@ -74,7 +67,7 @@ export const Fido2CreationOptions = z.object({
   extensions: z.optional(AuthenticationExtensionsClientInputs),
 });
 
-/** `PublicKeyCredentialRequestOptions`: what `navigator.credentials.get()` needs. */
+/** `PublicKeyCredentialRequestOptions`. */
 export const Fido2RequestOptions = z.object({
   challenge: Base64Binary,
   timeout: z.optional(z.nullable(z.int())),
@@ -90,10 +83,8 @@ const ClientExtensionOutputs = z.object({
 });
 
 /**
- * `PublicKeyCredentialAuthenticatorAttestationResponse`: the new credential from
- * `navigator.credentials.create()`, sent in `add_mfa_devices[].attestationResult`.
- * DSM marks `id`, `type` and `response` optional; they are required here because no
- * registration can be verified without them. Fields DSM does not document are dropped.
+ * `PublicKeyCredentialAuthenticatorAttestationResponse`: `add_mfa_devices[].attestationResult`.
+ * `id`, `type` and `response` required (DSM says optional): no registration verifies without.
  */
 export const Fido2AttestationResult = z.object({
   id: Base64Binary,
@@ -107,9 +98,8 @@ export const Fido2AttestationResult = z.object({
 });
 
 /**
- * `PublicKeyCredentialAuthenticatorAssertionResponse`: a signature from
- * `navigator.credentials.get()`, the body of `CompleteFido2Auth` and the `fido2_auth_request`
- * of `ApproveRequest`. `id`, `type` and `response` required, as for the attestation.
+ * `PublicKeyCredentialAuthenticatorAssertionResponse`: `CompleteFido2Auth`'s body, and
+ * `ApproveRequest`'s `fido2_auth_request`. `id`, `type` and `response` required, as above.
  */
 export const Fido2AssertionResult = z.object({
   id: Base64Binary,
@@ -123,7 +113,7 @@ export const Fido2AssertionResult = z.object({
   get_client_extension_results: z.optional(ClientExtensionOutputs),
 });
 
-/** `FidoAddDeviceRequest`: one device to register. */
+/** `FidoAddDeviceRequest`. */
 export const FidoAddDeviceRequest = z.object({
   name: DeviceName,
   attestationResult: Fido2AttestationResult,

@@ -17,8 +17,7 @@ export const AuthResponse = z.object({
   token_type: z.enum(['Bearer', 'Cookie']),
   expires_in: z.int().check(z.minimum(0), z.maximum(4_294_967_295)),
   access_token: z.optional(z.string()),
-  // DSM documents a UUID. Checked as one: the id travels into the library's state (the
-  // sign-in's `userId`, events, snapshots), where no free text from a server may go.
+  // A UUID, checked: it travels into state, events and snapshots, where no server text may go.
   entity_id: z.guid(),
   challenge: z.optional(
     z.object({

@@ -33,11 +33,7 @@ export const User = z.object({
   user_id: z.string(),
 });
 
-/**
- * The 2FA part of `UserRequest` (the `UpdateUser` body): add one FIDO2 device (DSM accepts
- * only one at a time), delete or rename devices by name. Other `UserRequest` fields are
- * refused, so a 2FA change cannot carry an unrelated one.
- */
+/** The 2FA part of `UserRequest` (`UpdateUser`); other fields are refused. */
 export const UserUpdate2fa = z.strictObject({
   add_mfa_devices: z.optional(
     z.array(FidoAddDeviceRequest).check(z.maxLength(1, 'DSM adds one device at a time')),
