@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { MAX_TIMER_MS } from '../workflow/clock.js';
 import { checkBaseUrl } from './baseUrl.js';
 import {
   DsmMissingCredentialsError,
@@ -25,11 +26,9 @@ import { utf8ToBase64 } from './utils/base64.js';
 import { describeInputIssue, toValidationIssues } from './utils/issues.js';
 
 const defaultTimeoutMs = 30_000;
-/** setTimeout's ceiling: a larger delay would fire at once. */
-const maxTimeoutMs = 2_147_483_647;
 
 const isMs = (value: unknown, min: number): boolean =>
-  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= maxTimeoutMs;
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= MAX_TIMER_MS;
 
 function checkCredential(option: string, value: unknown): void {
   if (value === undefined || value instanceof Secret) return;
@@ -47,7 +46,7 @@ function checkClientOptions(options: DsmClientOptions): void {
   if (timeoutMs !== undefined && (!isMs(timeoutMs, 0) || timeoutMs === 0)) {
     throw new DsmOptionsError(
       'timeoutMs',
-      `a finite number of milliseconds above 0, at most ${maxTimeoutMs}`,
+      `a finite number of milliseconds above 0, at most ${MAX_TIMER_MS}`,
     );
   }
   if (fetch !== undefined && typeof fetch !== 'function') {
@@ -89,7 +88,7 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const transport = createTransport({
     baseUrl,
-    timeoutMs: Math.min(timeoutMs, maxTimeoutMs),
+    timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS),
     retry: toRetryPolicy(options.retry),
     keepalive: options.keepalive ?? false,
     fetch: options.fetch,

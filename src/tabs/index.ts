@@ -1,4 +1,5 @@
 // Several tabs of one user, kept in step through BroadcastChannel.
+import { DEFAULT_AUTO_LOCK_MS } from '../../machines/twoFactorConfig.js';
 import type { TwoFactorConfigStateName } from '../../machines/twoFactorConfig.types.js';
 import { type Clock, systemClock } from '../workflow/clock.js';
 
@@ -101,9 +102,6 @@ class OtherTabs {
   }
 }
 
-/** DSM's ten minutes: how long a remote unlock is trusted when its tab sent no `serverLockBy`. */
-const DSM_AUTO_LOCK_MS = 600_000;
-
 /** `randomUUID` exists only in secure contexts; a tab id is no secret. */
 function newTabId(): string {
   return (
@@ -172,7 +170,7 @@ export interface TabSync {
 export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}): TabSync {
   const tabId = options.tabId ?? newTabId();
   const clock = options.clock ?? systemClock;
-  const fallbackTrustMs = options.fallbackTrustMs ?? DSM_AUTO_LOCK_MS;
+  const fallbackTrustMs = options.fallbackTrustMs ?? DEFAULT_AUTO_LOCK_MS;
   const ownsChannel = typeof options.channel !== 'object';
   const channel: TabChannel =
     typeof options.channel === 'object'

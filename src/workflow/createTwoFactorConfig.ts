@@ -1,6 +1,8 @@
 import type { Actor, InspectionEvent, Observer, SnapshotFrom } from 'xstate';
 import {
   createTwoFactorConfigMachine,
+  DEFAULT_AUTO_LOCK_MS,
+  DEFAULT_SAFETY_MARGIN_MS,
   isApprovalOperation,
   isConfigOperation,
   safeBounds,
@@ -223,7 +225,7 @@ export class TwoFactorConfig {
       invalid('onPasswordRequired must be a function.');
     }
     const { autoLockMs, safetyMarginMs, expiringWarningMs, terminateRetryBaseMs } = options;
-    if ((safetyMarginMs ?? 5_000) >= (autoLockMs ?? 600_000)) {
+    if ((safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS) >= (autoLockMs ?? DEFAULT_AUTO_LOCK_MS)) {
       invalid('safetyMarginMs must be < autoLockMs.');
     }
 
