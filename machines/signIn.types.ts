@@ -41,12 +41,8 @@ export type SignInFailureKind =
   | 'other';
 
 /**
- * Why a request was refused locally, before anything was sent:
- * - `BUSY`: a sign-in, a verification or a sign-out is in flight
- * - `ALREADY_SIGNED_IN`: a session is open (signed in, or waiting for its second factor):
- *   sign out first
- * - `NOT_AWAITING_SECOND_FACTOR`: no sign-in is waiting for a second factor
- * - `RATE_LIMITED`: DSM asked to wait (`retryAfterMs`)
+ * Why a request was refused before anything was sent: a request in flight (`BUSY`), a session
+ * already open, no sign-in waiting for a second factor, or DSM's 429 wait (`retryAfterMs`).
  */
 export type SignInRefusalCode =
   | 'BUSY'

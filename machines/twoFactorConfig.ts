@@ -144,11 +144,9 @@ export function safeBounds(context: TwoFactorConfigContext, now: number, monoton
 }
 
 /**
- * Builds the two-factor-configuration statechart on a wall clock `now` and a monotonic clock
- * `monotonic` (default: the wall clock). Every guard that lets a config operation through also
- * reads the clocks, so a timer that fires late (a sleeping laptop, a throttled tab) never lets
- * an operation through after the deadline. Two clocks, the earlier wins: the window closes as
- * soon as either clock says it has passed, and DSM counts as certainly locked only when both do.
+ * Builds the statechart on a wall clock and a monotonic one (default: the wall clock). Every guard
+ * that lets a config operation through reads the clocks, so a late timer never lets one through
+ * after the deadline: it closes when either clock says so, and DSM is locked only when both do.
  */
 export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now = now) {
   /** Ms left before the client's deadline (0 without one, or past it). */
@@ -238,8 +236,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         terminateAttempts: 0,
         currentOperation: null,
       }),
-      // The unlock may have reached DSM (aborted, or its answer lost): DSM then locks by
-      // itself at most one window from now.
+      // The unlock may have reached DSM: it then locks by itself within one window from now.
       markUnlockMayHaveLanded: assign(({ context }) => {
         if (context.serverLockBy !== null) return {};
         const [serverLockBy, monoServerLockBy] = fromNow(context.autoLockMs);
@@ -298,8 +295,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
         reason: context.lockReason ?? 'user',
       })),
       emitSessionExpired: emit({ type: 'sessionExpired' }),
-      // The result went to the caller; the event says only which operation succeeded, plus the
-      // audit entry built from what the caller supplied.
+      // The result went to the caller: the event names the operation, plus its audit entry.
       emitOperationSucceeded: enqueueActions(({ context, enqueue }, output: OperationOutput) => {
         const op = context.currentOperation;
         if (op) enqueue.emit({ type: 'operationSucceeded', opId: op.opId, kind: op.kind });
@@ -406,8 +402,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
               },
               onError: [
                 {
-                  // DSM's configuration is unlocked after all (an unlock that reached it
-                  // late, another client): lock it so approvals work again.
+                  // DSM is unlocked after all (a late unlock, another client): lock it again.
                   guard: failed('configUnlocked'),
                   target: '#twoFactorConfig.locking',
                   actions: ['emitOperationFailed', 'endOperation', lockFor('server')],
@@ -450,8 +445,7 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
               actions: ['recordFailure', 'emitUnlockFailed'],
             },
             {
-              // A lost or late answer is unknown, never "no": DSM may be unlocked, so lock it
-              // for certain before saying `locked`.
+              // A lost or late answer is not a "no": DSM may be unlocked, so lock for certain.
               guard: failed('lostAnswer'),
               target: 'locking',
               actions: [

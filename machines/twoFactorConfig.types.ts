@@ -25,22 +25,16 @@ export type TwoFactorConfigStateName =
   | 'sessionExpired';
 
 /**
- * Why the configuration locked:
- * - `user`: `lock()`; `timeout`: the deadline passed; `server`: DSM said it is locked (or
- *   unlocked where it should not be); `dispose`: the workflow was disposed;
- * - `session`: the DSM session ended or was replaced, which ends its unlock;
- * - `lostAnswer`: an unlock whose answer was lost or came too late, so DSM may have unlocked:
- *   the workflow terminated (or waited out DSM's own deadline) before saying `locked`.
+ * Why the configuration locked: `user` (`lock()`), `timeout`, `server` (DSM said locked, or
+ * unlocked where it should not be), `dispose`, `session` (the DSM session ended or changed),
+ * `lostAnswer` (an unlock's answer was lost or late: the workflow made sure DSM locked).
  */
 export type LockReason = 'user' | 'timeout' | 'server' | 'dispose' | 'session' | 'lostAnswer';
 
 /**
- * Why an operation was refused locally, before any request:
- * - `CONFIG_LOCKED`: a config operation while not unlocked (or past the deadline)
- * - `CONFIG_UNLOCKED`: an approval operation while unlocked
- * - `SESSION_EXPIRED`: the DSM session expired; supply a new one
- * - `BUSY`: another request of this workflow is in flight, or a lock is under way
- * - `UNKNOWN_OPERATION`: the operation kind is not one this workflow knows
+ * Why an operation was refused before any request: a config operation while not unlocked, an
+ * approval while unlocked, an expired session, another request in flight (`BUSY`), or an
+ * unknown kind.
  */
 export type RefusalCode =
   | 'CONFIG_LOCKED'
@@ -151,10 +145,7 @@ export type TwoFactorConfigEmitted =
   | { type: 'operationRefused'; opId: string; kind: string; code: RefusalCode }
   | AuditEvent;
 
-/**
- * Unlock actor: sends Config2faAuth. Resolves with when it was sent and answered, on both
- * clocks; rejects when the answer came `windowMs` or more after sending.
- */
+/** Unlock actor (Config2faAuth): when it was sent and answered; rejects a late answer. */
 export interface UnlockInput {
   password: RedactedValue;
   windowMs: number;

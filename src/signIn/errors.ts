@@ -107,9 +107,6 @@ export function rateLimitedUntilRetry(
   );
 }
 
-// The names below were classes of their own until the sign-in shared the workflow's and the
-// client's; each now names that one class (docs/migration.md).
-
 /** @deprecated The client's `DsmRateLimitedError` (code `RATE_LIMITED`); see docs/migration.md. */
 export const SignInRateLimitedError = DsmRateLimitedError;
 /** @deprecated The client's `DsmRateLimitedError` (code `RATE_LIMITED`); see docs/migration.md. */
