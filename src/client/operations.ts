@@ -31,7 +31,6 @@ export interface DsmOperation {
   request?: z.ZodMiniType;
   /** DSM's JSON answer, checked when it arrives; `null` for a documented 204. */
   response: z.ZodMiniType | null;
-  /** An empty answer is accepted as well as `response`. */
   emptyOk?: boolean;
   /** The 2FA-configuration lock DSM requires: `unlocked` for changes, `locked` for approvals. */
   lock?: 'unlocked' | 'locked';

@@ -8,6 +8,7 @@ import {
   type Subscription,
 } from 'xstate';
 import { Secret } from '../client/secret.js';
+import type { SnapshotKey } from '../persistence/signer.js';
 import type { Outcome } from '../workflow/actors.js';
 import { type Clock, longTimersOf, MAX_TIMER_MS, systemClock } from '../workflow/clock.js';
 import { InvalidInputError } from '../workflow/errors.js';
@@ -58,13 +59,25 @@ export function checkSecret(value: unknown, what: string): Secret<string> {
   return new Secret(plain);
 }
 
+/** The options both controllers take. */
+export interface ControllerOptions {
+  /** From `createSnapshotKey(secret)`: signs `persist()`, refuses unsigned or forged restores. */
+  snapshotKey?: SnapshotKey;
+  /** An XState inspection observer (the Stately inspector's `inspect`). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** How long `dispose()` waits for its terminate request. Default 10 000 ms. */
+  disposeTimeoutMs?: number;
+}
+
 /** A controller's actor, not started, on a long-timer clock, with the app's inspector. */
 export function createControllerActor<L extends AnyActorLogic>(
   logic: L,
   options: {
     input: InputFrom<L>;
     clock: Clock;
-    inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+    inspect: ControllerOptions['inspect'];
   },
 ) {
   return createActor(logic, {

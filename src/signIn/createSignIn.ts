@@ -341,7 +341,6 @@ export class SignIn {
     return state === 'signedIn' || state === 'awaitingSecondFactor';
   }
 
-  /** A bad argument rejects, never throws. */
   #checked<T, R>(check: () => T, run: (input: T) => Promise<R>): Promise<R> {
     let input: T;
     try {

@@ -1,4 +1,4 @@
-import type { Actor, InspectionEvent, Observer, SnapshotFrom } from 'xstate';
+import type { Actor, SnapshotFrom } from 'xstate';
 import type { SignInMachine } from '../../machines/signIn.js';
 import type {
   SecondFactorMethod,
@@ -10,19 +10,13 @@ import type {
 import type { Fido2AssertionResult, Fido2RequestOptions } from '../client/schemas.js';
 import type { SecretInput } from '../client/secret.js';
 import type { DsmClient, DsmClientOptions } from '../client/types.js';
-import type { SnapshotKey } from '../persistence/signer.js';
-import type { Clock } from '../workflow/clock.js';
+import type { ControllerOptions } from '../controller/core.js';
 import type { PersistedSignIn } from './persistence.js';
 
 /** `refreshIntervalMs`, `idleTimeoutMs` and `rateLimitFallbackMs` are the chart's input. */
-interface SignInCommonOptions extends Omit<SignInInput, 'restore'> {
+interface SignInCommonOptions extends Omit<SignInInput, 'restore'>, ControllerOptions {
   /** A snapshot from `persist()` (object or JSON text) to resume from. */
   snapshot?: PersistedSignIn | string;
-  /**
-   * From `createSnapshotKey(secret)`: `persist()` signs with it, and a restore refuses any
-   * snapshot not signed with it (say, edited to `signedIn`). See SECURITY.md.
-   */
-  snapshotKey?: SnapshotKey;
   /** The session token the app stored beside a signed-in (or pending) snapshot. */
   token?: SecretInput;
   /**
@@ -30,12 +24,6 @@ interface SignInCommonOptions extends Omit<SignInInput, 'restore'> {
    * stays out of snapshots); without it, a restored one offers the recovery code only.
    */
   fido2Options?: Fido2RequestOptions;
-  /** An XState inspection observer (the Stately inspector's `inspect`). */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** The clock for the idle deadline and timers. Default: the system clock. */
-  clock?: Clock;
-  /** How long `dispose({ signOut: true })` waits for its Terminate. Default 10 000 ms. */
-  disposeTimeoutMs?: number;
 }
 
 /** `createSignIn` options: a DSM base URL, or a client without a session. */
@@ -72,7 +60,6 @@ export type AssertionProvider = (
   options: Fido2RequestOptions,
 ) => Fido2AssertionResult | Promise<Fido2AssertionResult>;
 
-/** What `subscribe` listeners receive. */
 export interface SignInView {
   state: SignInStateName;
   userId: string | null;

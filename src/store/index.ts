@@ -21,9 +21,7 @@ import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
 export interface SnapshotStore {
   /** The stored snapshot as JSON text, or `undefined` when there is none (or it expired). */
   get(key: string): Promise<string | undefined>;
-  /** Stores a snapshot for `ttlMs` ms. */
   set(key: string, snapshot: PersistedTwoFactorConfig, options: { ttlMs: number }): Promise<void>;
-  /** Removes a snapshot, if any. */
   delete(key: string): Promise<void>;
 }
 

@@ -19,7 +19,6 @@ export const systemClock: Clock = {
   clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
-/** The monotonic reading of a clock, or its wall clock when it has none. */
 export function monotonicOf(clock: Clock): () => number {
   return clock.monotonic ? () => clock.monotonic!() : () => clock.now();
 }

@@ -1,4 +1,4 @@
-import type { Actor, InspectionEvent, Observer, SnapshotFrom } from 'xstate';
+import type { Actor, SnapshotFrom } from 'xstate';
 import {
   createTwoFactorConfigMachine,
   DEFAULT_AUTO_LOCK_MS,
@@ -29,6 +29,7 @@ import type {
 import { Secret, type SecretInput } from '../client/secret.js';
 import type { DsmClient } from '../client/types.js';
 import {
+  type ControllerOptions,
   checkClock,
   checkDurations,
   checkSecret,
@@ -40,7 +41,7 @@ import {
   Waiters,
   waitForSnapshot,
 } from '../controller/core.js';
-import { readSnapshotKeys, type SnapshotKey } from '../persistence/signer.js';
+import { readSnapshotKeys } from '../persistence/signer.js';
 import { type ActorDependencies, createTwoFactorConfigActors } from './actors.js';
 import { attachBrowserLifecycle } from './browser.js';
 import { type Clock, monotonicOf, perClock } from './clock.js';
@@ -58,7 +59,8 @@ import { type PersistedTwoFactorConfig, toPersisted } from './persistence.js';
 
 /** The durations are the chart's input (`TwoFactorConfigInput`). */
 export interface TwoFactorConfigOptions
-  extends Omit<TwoFactorConfigInput, 'restore' | 'terminateRetryMaxMs'> {
+  extends Omit<TwoFactorConfigInput, 'restore' | 'terminateRetryMaxMs'>,
+    ControllerOptions {
   /** A DSM client carrying the user's session (`createDsmClient({ baseUrl, token })`). */
   client: DsmClient;
   /** The signed-in user's id (DSM's `entity_id`), for device changes. */
@@ -69,16 +71,8 @@ export interface TwoFactorConfigOptions
   lockBeforeApproval?: boolean;
   /** Not here: resume with `restoreTwoFactorConfig({ ...options, snapshot })`. */
   snapshot?: never;
-  /** From `createSnapshotKey(secret)`: signs `persist()`, refuses unsigned or forged restores. */
-  snapshotKey?: SnapshotKey;
-  /** An XState inspection observer (the Stately inspector's `inspect`). */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Default: the system clock. */
-  clock?: Clock;
   /** Re-check the deadline on wake-ups, dispose on `pagehide`. Default: on in browsers. */
   browserLifecycle?: boolean;
-  /** How long `dispose()` waits for the terminate. Default 10 000 ms. */
-  disposeTimeoutMs?: number;
 }
 
 /** What `subscribe` listeners receive. */
@@ -318,12 +312,10 @@ export class TwoFactorConfig {
     }));
   }
 
-  /** Removes a security key by name. Config operation. */
   removeDevice(name: string): Promise<User> {
     return this.#operation('removeDevice', () => ({ name: checkText(name, 'name') }));
   }
 
-  /** Renames a security key. Config operation. */
   renameDevice(oldName: string, newName: string): Promise<User> {
     return this.#operation('renameDevice', () => ({
       oldName: checkText(oldName, 'oldName'),
@@ -362,7 +354,6 @@ export class TwoFactorConfig {
     });
   }
 
-  /** Denies a request. Approval operation. */
   deny(requestId: string, reason?: string): Promise<ApprovalRequest> {
     return this.#operation('deny', () => ({
       requestId: checkText(requestId, 'requestId'),
@@ -534,7 +525,6 @@ export class TwoFactorConfig {
     return this.#passwordPrompt;
   }
 
-  /** Settles waiters from the chart's events; registered at the first request (heap). */
   #listen(): Waiters {
     const waiters = new Waiters();
     this.actor.on('*', (event) => {

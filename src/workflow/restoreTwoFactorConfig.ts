@@ -5,7 +5,6 @@ import { fromPersisted, type PersistedTwoFactorConfig } from './persistence.js';
 
 /** `createTwoFactorConfig`'s options and a snapshot of `persist()` to resume from. */
 export type RestoreTwoFactorConfigOptions = Omit<TwoFactorConfigOptions, 'snapshot'> & {
-  /** What `persist()` returned, as an object or its JSON text. */
   snapshot: PersistedTwoFactorConfig | string;
 };
 
