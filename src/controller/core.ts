@@ -5,6 +5,7 @@ import {
   type InputFrom,
   type InspectionEvent,
   type Observer,
+  type Subscribable,
   type Subscription,
 } from 'xstate';
 import { Secret } from '../client/secret.js';
@@ -124,16 +125,6 @@ export class Waiters extends Map<string | null, Waiter> {
   }
 }
 
-/** What `waitForSnapshot` needs of an actor. */
-export interface SnapshotSource<S> {
-  getSnapshot(): S;
-  subscribe(
-    next: (snapshot: S) => void,
-    error: (error: unknown) => void,
-    complete: () => void,
-  ): Subscription;
-}
-
 /** The name of the top-level state of a snapshot value (`'unlocked'` for `{ unlocked: … }`). */
 export function topStateName<T extends string>(value: string | object): T {
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as T;
@@ -145,7 +136,7 @@ export function topStateName<T extends string>(value: string | object): T {
  * controller's clock. Shared by the workflow and sign-in controllers.
  */
 export function waitForSnapshot<S>(
-  actor: SnapshotSource<S>,
+  actor: Subscribable<S> & { getSnapshot(): S },
   predicate: (snapshot: S) => boolean,
   options: { clock: Clock; timeoutMs?: number; stopped: () => Error; timedOut: () => Error },
 ): Promise<void> {

@@ -62,46 +62,6 @@ export interface OtherTab {
   trustUntil: number;
 }
 
-/** The other tabs that hold an unlock, each forgotten at `locked` or at its `trustUntil`. */
-class OtherTabs {
-  readonly #tabs = new Map<string, { tab: OtherTab; timer: unknown }>();
-  readonly #clock: Clock;
-  readonly #onChange: () => void;
-
-  constructor(clock: Clock, onChange: () => void) {
-    this.#clock = clock;
-    this.#onChange = onChange;
-  }
-
-  get list(): readonly OtherTab[] {
-    return [...this.#tabs.values()].map(({ tab }) => tab);
-  }
-
-  set(tab: OtherTab): void {
-    this.#clear(tab.tabId);
-    const delay = Math.max(0, tab.trustUntil - this.#clock.now());
-    const timer = this.#clock.setTimeout(() => this.delete(tab.tabId), delay);
-    this.#tabs.set(tab.tabId, { tab, timer });
-    this.#onChange();
-  }
-
-  delete(tabId: string): void {
-    if (this.#clear(tabId)) this.#onChange();
-  }
-
-  clearAll(): void {
-    for (const tabId of [...this.#tabs.keys()]) this.#clear(tabId);
-  }
-
-  #clear(tabId: string): boolean {
-    const entry = this.#tabs.get(tabId);
-    if (!entry) return false;
-    this.#clock.clearTimeout(entry.timer);
-    this.#tabs.delete(tabId);
-    return true;
-  }
-}
-
 /** `randomUUID` exists only in secure contexts; a tab id is no secret. */
 function newTabId(): string {
   return (
@@ -179,11 +139,25 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
 
   const listeners = new Set<(view: TabSyncView) => void>();
   let view: TabSyncView = { others: [], unlockedElsewhere: false };
-  const others = new OtherTabs(clock, () => {
-    const list = others.list;
+  const changed = () => {
+    const list = [...others.values()].map(({ tab }) => tab);
     view = { others: list, unlockedElsewhere: list.length > 0 };
     for (const listener of listeners) listener(view);
-  });
+  };
+  // The other tabs that hold an unlock, each forgotten at `locked` or at its `trustUntil`.
+  const others = new Map<string, { tab: OtherTab; timer: unknown }>();
+  const forget = (tabId: string) => {
+    const entry = others.get(tabId);
+    if (entry) clock.clearTimeout(entry.timer);
+    return others.delete(tabId);
+  };
+  const remember = (tab: OtherTab) => {
+    forget(tab.tabId);
+    const delay = Math.max(0, tab.trustUntil - clock.now());
+    const timer = clock.setTimeout(() => forget(tab.tabId) && changed(), delay);
+    others.set(tab.tabId, { tab, timer });
+    changed();
+  };
 
   let closed = false;
   const post = (body: TabMessageBody) => {
@@ -234,7 +208,7 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
         return;
       }
       case 'unlocked':
-        others.set({
+        remember({
           tabId: message.from,
           state: 'unlocked',
           deadline: message.deadline,
@@ -242,7 +216,7 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
         });
         return;
       case 'locking':
-        others.set({
+        remember({
           tabId: message.from,
           state: 'locking',
           deadline: null,
@@ -251,7 +225,7 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
         lockThisTab();
         return;
       case 'locked':
-        others.delete(message.from);
+        if (forget(message.from)) changed();
         lockThisTab();
         return;
     }
@@ -277,7 +251,7 @@ export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}
       closed = true;
       unsubscribe();
       channel.removeEventListener('message', onMessage);
-      others.clearAll();
+      for (const tabId of [...others.keys()]) forget(tabId);
       listeners.clear();
       if (ownsChannel) channel.close();
     },
