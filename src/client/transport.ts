@@ -1,11 +1,18 @@
 import ky, { HTTPError, type RetryOptions as KyRetryOptions, TimeoutError } from 'ky';
 import {
   DsmAbortedError,
+  DsmBadRequestError,
+  DsmConflictError,
+  DsmForbiddenError,
   DsmHttpError,
+  type DsmHttpErrorInit,
+  DsmLockedError,
   DsmNetworkError,
+  DsmNotFoundError,
+  DsmRateLimitedError,
   DsmResponseValidationError,
   DsmTimeoutError,
-  httpErrorFor,
+  DsmUnauthorizedError,
 } from './errors/index.js';
 import type { DsmOperation, OperationId } from './operations.js';
 import type { CallOptions, RetryOptions } from './types.js';
@@ -98,6 +105,21 @@ export function createTransport(config: TransportConfig) {
     }
     return readBody(request, response);
   };
+}
+
+const HTTP_ERRORS: Partial<Record<number, new (init: DsmHttpErrorInit) => DsmHttpError>> = {
+  400: DsmBadRequestError,
+  401: DsmUnauthorizedError,
+  403: DsmForbiddenError,
+  404: DsmNotFoundError,
+  409: DsmConflictError,
+  423: DsmLockedError,
+  429: DsmRateLimitedError,
+};
+
+/** The error class for an HTTP status. */
+function httpErrorFor(init: DsmHttpErrorInit): DsmHttpError {
+  return new (HTTP_ERRORS[init.status] ?? DsmHttpError)(init);
 }
 
 const bodilessStatuses = [204, 205, 304];

@@ -231,21 +231,6 @@ export class DsmRateLimitedError extends DsmHttpError {
   }
 }
 
-const HTTP_ERRORS: Partial<Record<number, new (init: DsmHttpErrorInit) => DsmHttpError>> = {
-  400: DsmBadRequestError,
-  401: DsmUnauthorizedError,
-  403: DsmForbiddenError,
-  404: DsmNotFoundError,
-  409: DsmConflictError,
-  423: DsmLockedError,
-  429: DsmRateLimitedError,
-};
-
-/** The error class for an HTTP status. */
-export function httpErrorFor(init: DsmHttpErrorInit): DsmHttpError {
-  return new (HTTP_ERRORS[init.status] ?? DsmHttpError)(init);
-}
-
 /**
  * Thrown by `createDsmClient` when `baseUrl` cannot be used safely: `insecure` (plain http to a
  * host that is not loopback), or `invalid` (not an http(s) URL, or with credentials, a query or a
