@@ -13,7 +13,7 @@ import {
   type OperationResult,
 } from './operations.js';
 import { ApiKeyCredentials, PasswordCredentials, PathId } from './schemas.js';
-import { Secret, SecretClearedError, type SecretInput } from './secret.js';
+import { Secret, type SecretInput } from './secret.js';
 import { createTransport, toRetryPolicy } from './transport.js';
 import type {
   AuthenticateInput,
@@ -27,8 +27,8 @@ import { describeInputIssue, toValidationIssues } from './utils/issues.js';
 
 const defaultTimeoutMs = 30_000;
 
-const isMs = (value: unknown, min: number): boolean =>
-  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= MAX_TIMER_MS;
+const isMs = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS;
 
 function checkCredential(option: string, value: unknown): void {
   if (value === undefined || value instanceof Secret) return;
@@ -43,7 +43,7 @@ function checkClientOptions(options: DsmClientOptions): void {
     throw new DsmOptionsError('options', 'an object with at least { baseUrl }');
   }
   const { timeoutMs, retry, fetch, keepalive } = options;
-  if (timeoutMs !== undefined && (!isMs(timeoutMs, 0) || timeoutMs === 0)) {
+  if (timeoutMs !== undefined && (!isMs(timeoutMs) || timeoutMs === 0)) {
     throw new DsmOptionsError(
       'timeoutMs',
       `a finite number of milliseconds above 0, at most ${MAX_TIMER_MS}`,
@@ -57,7 +57,7 @@ function checkClientOptions(options: DsmClientOptions): void {
   }
   if (retry !== undefined && retry !== false) {
     if (typeof retry === 'number') {
-      if (!isMs(retry, 0) || !Number.isInteger(retry) || retry > 100) {
+      if (!isMs(retry) || !Number.isInteger(retry) || retry > 100) {
         throw new DsmOptionsError('retry', 'false, or a whole number of retries from 0 to 100');
       }
     } else if (typeof retry !== 'object' || retry === null) {
@@ -65,7 +65,7 @@ function checkClientOptions(options: DsmClientOptions): void {
     } else {
       for (const field of ['limit', 'backoffMs', 'maxBackoffMs'] as const) {
         const value = retry[field];
-        if (value !== undefined && !isMs(value, 0)) {
+        if (value !== undefined && !isMs(value)) {
           throw new DsmOptionsError(`retry.${field}`, 'a finite number, 0 or more');
         }
       }
@@ -176,9 +176,7 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
       const password = body?.password;
       const approval = {
         ...body,
-        ...(password === undefined
-          ? {}
-          : { password: reveal('ApproveRequest', 'password', password) }),
+        ...(password !== undefined && { password: reveal('ApproveRequest', 'password', password) }),
       };
       return send('ApproveRequest', { id: ['requestId', requestId], body: approval }, callOptions);
     },
@@ -211,15 +209,12 @@ function check<T>(operationId: string, schema: z.ZodMiniType<T>, value: unknown,
 
 /** The plain value of a `SecretInput`; a cleared `Secret` is an input error, not a crash. */
 function reveal(operationId: string, field: string, value: unknown): unknown {
-  if (!(value instanceof Secret)) return value;
-  try {
-    return value.reveal();
-  } catch (error) {
-    if (!(error instanceof SecretClearedError)) throw error;
+  if (value instanceof Secret && value.cleared) {
     throw new DsmRequestValidationError(operationId, [
       { path: [field], message: 'the Secret was already cleared; pass the value again' },
     ]);
   }
+  return value instanceof Secret ? value.reveal() : value;
 }
 
 function toAuthResult(response: OperationResult<'Authenticate'>): AuthResult {
@@ -232,13 +227,11 @@ function toAuthResult(response: OperationResult<'Authenticate'>): AuthResult {
     entityId: response.entity_id,
     expiresIn: response.expires_in,
     tokenType: response.token_type,
-    ...(needsSecondFactor
-      ? {
-          secondFactor: {
-            ...(fido2AssertionOptions ? { fido2AssertionOptions } : {}),
-            allowedMfaMethods: methods,
-          },
-        }
-      : {}),
+    ...(needsSecondFactor && {
+      secondFactor: {
+        ...(fido2AssertionOptions && { fido2AssertionOptions }),
+        allowedMfaMethods: methods,
+      },
+    }),
   };
 }
