@@ -65,20 +65,12 @@ export function toWebAuthnCreationOptions(
       : defined({ id: options.rp.id, name: options.rp.name });
   const user =
     'entity' in options.user
-      ? {
-          id: toBase64Url(options.user.entity.id),
-          name: options.user.name ?? options.user.entity.displayName,
-          displayName: options.user.entity.displayName,
-        }
-      : {
-          id: toBase64Url(options.user.id),
-          name: options.user.name,
-          displayName: options.user.displayName,
-        };
+      ? { ...options.user.entity, name: options.user.name ?? options.user.entity.displayName }
+      : options.user;
   const selection = options.authenticatorSelection;
   return defined({
     rp,
-    user,
+    user: { id: toBase64Url(user.id), name: user.name, displayName: user.displayName },
     challenge: toBase64Url(options.challenge),
     pubKeyCredParams: options.pubKeyCredParams.map(({ type, alg }) => ({
       type,

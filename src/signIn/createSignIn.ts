@@ -341,15 +341,14 @@ export class SignIn {
     return state === 'signedIn' || state === 'awaitingSecondFactor';
   }
 
+  /** A bad argument rejects, never throws. */
   #checked<T, R>(check: () => T, run: (input: T) => Promise<R>): Promise<R> {
-    let input: T;
     try {
       this.#assertAlive();
-      input = check();
+      return run(check());
     } catch (error) {
       return Promise.reject(error);
     }
-    return run(input);
   }
 
   /** Sends a request; the chart's events settle it: a refusal, or the end of its `runsIn` state. */
