@@ -22,7 +22,7 @@ import type {
   DsmClient,
   DsmClientOptions,
 } from './types.js';
-import { utf8ToBase64 } from './utils/base64.js';
+import { bytesToBase64 } from './utils/base64.js';
 import { describeInputIssue, toValidationIssues } from './utils/issues.js';
 
 const defaultTimeoutMs = 30_000;
@@ -149,7 +149,9 @@ export function createDsmClient(options: DsmClientOptions): DsmClient {
           email: input?.email,
           password: reveal(operationId, 'password', input?.password),
         });
-        authorization = `Basic ${utf8ToBase64(`${credentials.email}:${credentials.password}`)}`;
+        // RFC 7617: the UTF-8 bytes of `email:password`.
+        const basic = new TextEncoder().encode(`${credentials.email}:${credentials.password}`);
+        authorization = `Basic ${bytesToBase64(basic)}`;
       }
       return toAuthResult(await send(operationId, { authorization }, callOptions));
     },

@@ -5,17 +5,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Standard base64 of a string's UTF-8 bytes (RFC 7617 Basic credentials), browser and Node. */
-export function utf8ToBase64(text: string): string {
-  return bytesToBase64(new TextEncoder().encode(text));
-}
-
-/**
- * Whether `text` is base64 in one alphabet, standard (`+/`) or URL-safe (`-_`), with or without
- * its `=` padding. DSM's document has two binary types (`Blob`: standard base64, padded;
- * `Base64UrlSafe`: base64url) and which padding DSM sends is not documented, so the client reads
- * every binary field in all four forms.
- */
+/** Whether `text` is base64 in one alphabet, standard or URL-safe, padded or not. */
 export function isBase64Text(text: string): boolean {
   const data = text.replace(/={1,2}$/, '');
   if (data.length % 4 === 1) return false;
