@@ -75,23 +75,6 @@ async function wrongPasswordOrExpired(client: DsmClient, signal: AbortSignal): P
   throw new WrongPasswordError();
 }
 
-/** Runs one operation: the caller gets its outcome; the machine, the audit entry or failure. */
-async function runOperation(
-  deps: ActorDependencies,
-  opId: string,
-  signal: AbortSignal,
-  run: () => Promise<{ result: unknown; audit?: AuditEvent }>,
-): Promise<OperationOutput> {
-  try {
-    const { result, audit } = await run();
-    deps.deliver(opId, { ok: true, value: result }, signal.aborted);
-    return audit ? { audit } : {};
-  } catch (error) {
-    deps.deliver(opId, { ok: false, error }, signal.aborted);
-    throw toMachineFailure(error);
-  }
-}
-
 /**
  * The actors of `twoFactorConfigMachine`; leaving a state aborts the request in flight. Shared
  * by every workflow, each finds its dependencies through its actor system.
@@ -154,13 +137,22 @@ export function createTwoFactorConfigActors(dependenciesOf: (system: object) => 
     approvalOperation: operationActor(APPROVAL_RUNS),
   };
 
-  /** Runs its kind from `runs` (the chart's guards start it only for one of them). */
+  /**
+   * Runs its kind from `runs` (the chart's guards start it only for one of them): the caller
+   * gets the outcome; the machine, the audit entry or a failure of the library's own.
+   */
   function operationActor(runs: Record<string, OperationRun<never>>) {
-    return fromPromise<OperationOutput, OperationInput>(({ input, signal, system }) => {
+    return fromPromise<OperationOutput, OperationInput>(async ({ input, signal, system }) => {
       const deps = dependenciesOf(system);
-      return runOperation(deps, input.opId, signal, () =>
-        runs[input.kind]!(input.input as never, deps.client(), signal, deps),
-      );
+      try {
+        const run = runs[input.kind]!;
+        const { result, audit } = await run(input.input as never, deps.client(), signal, deps);
+        deps.deliver(input.opId, { ok: true, value: result }, signal.aborted);
+        return audit ? { audit } : {};
+      } catch (error) {
+        deps.deliver(input.opId, { ok: false, error }, signal.aborted);
+        throw toMachineFailure(error);
+      }
     });
   }
 }
