@@ -217,10 +217,8 @@ async function readBody({ operationId, operation }: OutgoingRequest, response: R
 }
 
 /**
- * A plain `Error` standing for a low-level failure: only its `code` (`ECONNREFUSED`…) when it
- * is a plain system code, in a sentence of the library's own. The original object and its
- * message are dropped: a message can quote what a peer sent, and the object may reference the
- * request.
+ * A plain `Error` with at most the system `code` (`ECONNREFUSED`) of a low-level failure: its
+ * message may quote what a peer sent, and the object may reference the request.
  */
 function sanitizeCause(error: unknown): Error {
   const root = error instanceof Error && error.cause instanceof Error ? error.cause : error;

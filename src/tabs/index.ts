@@ -120,12 +120,9 @@ export interface TabSync {
 }
 
 /**
- * Keeps the tabs of one user in step through a `BroadcastChannel`:
- * - this tab's unlock, lock and deadline are announced to the others (states and times only);
- * - when any tab starts locking, every other tab locks at once (`workflow.lock()`);
- * - while another tab is unlocked, `unlockedElsewhere` is true, so approvals are not offered;
- * - every message is also a cue to `checkDeadline()`, since a background tab's timers may lag.
- * A tab opened later asks the others (`hello`) and learns at once who is unlocked.
+ * Keeps the tabs of one user in step through a `BroadcastChannel`: each announces its unlock,
+ * lock and deadline; when one starts locking, the others lock; while another is unlocked,
+ * `unlockedElsewhere` is true (no approvals); every message is a cue to `checkDeadline()`.
  */
 export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}): TabSync {
   const tabId = options.tabId ?? newTabId();
