@@ -146,7 +146,7 @@ export function safeBounds(context: TwoFactorConfigContext, now: number, monoton
 /**
  * Builds the statechart on a wall clock and a monotonic one (default: the wall clock). Every guard
  * that lets a config operation through reads the clocks, so a late timer never lets one through
- * after the deadline: it closes when either clock says so, and DSM is locked only when both do.
+ * after the deadline: it closes when either clock says so; DSM counts as locked when both do.
  */
 export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now = now) {
   /** Ms left before the client's deadline (0 without one, or past it). */

@@ -65,7 +65,10 @@ export interface TwoFactorConfigOptions
   client: DsmClient;
   /** The signed-in user's id (DSM's `entity_id`), for device changes. */
   userId: string;
-  /** Asked for the password when a config operation finds it locked (one prompt at a time). */
+  /**
+   * Asked for the password when a config operation finds it locked, once for every caller
+   * waiting at that moment. Return nothing to cancel.
+   */
   onPasswordRequired?: () => SecretInput | undefined | Promise<SecretInput | undefined>;
   /** Lock first when an approval operation finds the configuration unlocked. Default false. */
   lockBeforeApproval?: boolean;
