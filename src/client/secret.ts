@@ -6,8 +6,9 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 /**
  * A value that must never be shown (a password, a token, recovery codes). Its JSON, string and
  * `util.inspect` forms are `[redacted]`, so it crosses events, the inspector and error causes
- * without leaking; it lives in a private field that `structuredClone` and spreading cannot see. `clear()` drops the reference once its request is
- * sent; a JavaScript string itself cannot be zeroed (see SECURITY.md).
+ * without leaking; it lives in a private field that `structuredClone` and spreading cannot see.
+ * `clear()` drops the reference once its request is sent; a JavaScript string itself cannot be
+ * zeroed (see SECURITY.md).
  */
 export class Secret<T = string> {
   #value: T | undefined;

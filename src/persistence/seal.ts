@@ -114,8 +114,9 @@ function equalInConstantTime(a: string, b: string): boolean {
 
 /**
  * One text for one JSON value, whatever its key order (keys sorted by UTF-16 code units at every
- * depth, no whitespace): what a signature covers, so a store may re-serialize. `undefined` for anything but JSON data, or
- * nesting deeper than `depthLeft`, so hostile input can neither throw nor exhaust the stack.
+ * depth, no whitespace): what a signature covers, so a store may re-serialize. `undefined` for
+ * anything but JSON data, or nesting deeper than `depthLeft`: hostile input can neither throw
+ * nor exhaust the stack.
  */
 export function canonicalJson(value: unknown, depthLeft = 32): string | undefined {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') {
