@@ -62,13 +62,6 @@ export interface OtherTab {
   trustUntil: number;
 }
 
-/** `randomUUID` exists only in secure contexts; a tab id is no secret. */
-function newTabId(): string {
-  return (
-    globalThis.crypto?.randomUUID?.() ?? `tab-${Date.now()}-${Math.random().toString(36).slice(2)}`
-  );
-}
-
 /** A `BroadcastChannel`, or anything shaped like one. */
 export interface TabChannel {
   postMessage(message: unknown): void;
@@ -125,7 +118,11 @@ export interface TabSync {
  * `unlockedElsewhere` is true (no approvals); every message is a cue to `checkDeadline()`.
  */
 export function syncTabs(workflow: TabSyncWorkflow, options: TabSyncOptions = {}): TabSync {
-  const tabId = options.tabId ?? newTabId();
+  // `randomUUID` exists only in secure contexts; a tab id is no secret.
+  const tabId =
+    options.tabId ??
+    globalThis.crypto?.randomUUID?.() ??
+    `tab-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const clock = options.clock ?? systemClock;
   const fallbackTrustMs = options.fallbackTrustMs ?? DEFAULT_AUTO_LOCK_MS;
   const ownsChannel = typeof options.channel !== 'object';
