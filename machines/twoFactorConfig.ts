@@ -1,13 +1,4 @@
-import {
-  assign,
-  emit,
-  enqueueActions,
-  fromPromise,
-  type PromiseActorLogic,
-  type StateValue,
-  setup,
-  stateIn,
-} from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, type StateValue, setup, stateIn } from 'xstate';
 import {
   APPROVAL_OPERATIONS,
   type ApprovalOperationKind,
@@ -97,9 +88,8 @@ const [LOCKED_IDLE, ...REFUSALS]: RefusalRow[] = [
 ];
 
 /** Stands for each actor, so the machine file runs alone (Stately editor, tests). */
-const notProvided = fromPromise<never, never>(() =>
-  Promise.reject(new Error('Not provided: see createTwoFactorConfig.')),
-);
+const notProvided = <O, I>() =>
+  fromPromise<O, I>(() => Promise.reject(new Error('Not provided: see createTwoFactorConfig.')));
 
 const lockFor = (reason: LockReason) => ({ type: 'setLockReason', params: { reason } }) as const;
 const failed = (kind: FailureKind) => ({ type: 'isFailure' as const, params: { kind } });
@@ -172,13 +162,10 @@ export function createTwoFactorConfigMachine(now: Now = Date.now, monotonic: Now
       emitted: TwoFactorConfigEmitted;
     },
     actors: {
-      unlock: notProvided as unknown as PromiseActorLogic<UnlockOutput, UnlockInput>,
-      terminate: notProvided as unknown as PromiseActorLogic<void, void>,
-      configOperation: notProvided as unknown as PromiseActorLogic<OperationOutput, OperationInput>,
-      approvalOperation: notProvided as unknown as PromiseActorLogic<
-        OperationOutput,
-        OperationInput
-      >,
+      unlock: notProvided<UnlockOutput, UnlockInput>(),
+      terminate: notProvided<void, void>(),
+      configOperation: notProvided<OperationOutput, OperationInput>(),
+      approvalOperation: notProvided<OperationOutput, OperationInput>(),
     },
     guards: {
       isPastDeadline: ({ context }) => remaining(context) <= 0,
