@@ -168,7 +168,12 @@ export class TwoFactorConfig {
   readonly userId: string;
   #client: DsmClient;
   readonly #clock: Clock;
-  readonly #options: TwoFactorConfigOptions;
+  // The options read after creation, held on their own: a copy of the caller's options (as
+  // restoreTwoFactorConfig makes) need not outlive the constructor.
+  readonly #snapshotKey: TwoFactorConfigOptions['snapshotKey'];
+  readonly #disposeTimeoutMs: number;
+  readonly #onPasswordRequired: TwoFactorConfigOptions['onPasswordRequired'];
+  readonly #lockBeforeApproval: boolean | undefined;
   #queue: Promise<unknown> = idleQueue;
   #queued = 0;
   #passwordPrompt: Promise<void> | null = null;
@@ -202,7 +207,6 @@ export class TwoFactorConfig {
       invalid('client must be a DsmClient.');
     }
     this.userId = checkText(options.userId, 'userId');
-    this.#options = options;
     this.#client = options.client;
     const clock = checkClock(options.clock);
     this.#clock = clock;
@@ -221,6 +225,10 @@ export class TwoFactorConfig {
     if (!['undefined', 'function'].includes(typeof options.onPasswordRequired)) {
       invalid('onPasswordRequired must be a function.');
     }
+    this.#snapshotKey = options.snapshotKey;
+    this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 10_000;
+    this.#onPasswordRequired = options.onPasswordRequired;
+    this.#lockBeforeApproval = options.lockBeforeApproval;
     const { autoLockMs, safetyMarginMs, expiringWarningMs, terminateRetryBaseMs } = options;
     if ((safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS) >= (autoLockMs ?? DEFAULT_AUTO_LOCK_MS)) {
       invalid('safetyMarginMs must be < autoLockMs.');
@@ -411,7 +419,7 @@ export class TwoFactorConfig {
       // A lock with no reason set is the user's, as the chart's `locked` event says.
       { ...snapshot.context, lockReason: snapshot.context.lockReason ?? 'user', ...this.#bounds() },
       this.#clock.now(),
-      this.#options.snapshotKey,
+      this.#snapshotKey,
     );
   }
 
@@ -430,7 +438,7 @@ export class TwoFactorConfig {
         // workflow is terminating, retrying, locked or sessionExpired: wait for any but the first.
         await this.#waitFor(
           (snapshot) => !snapshot.matches({ locking: 'terminating' }),
-          this.#options.disposeTimeoutMs ?? 10_000,
+          this.#disposeTimeoutMs,
         ).catch(() => {});
       }
       this.actor.stop();
@@ -479,7 +487,7 @@ export class TwoFactorConfig {
   }
 
   #operation<T>(kind: OperationKind, check: () => unknown): Promise<T> {
-    const { onPasswordRequired, lockBeforeApproval } = this.#options;
+    const onPasswordRequired = this.#onPasswordRequired;
     const config = isConfigOperation(kind);
     return this.#guard(check, (input) => {
       // A config operation with nothing queued or in flight, not unlocked, and no prompt to
@@ -499,7 +507,7 @@ export class TwoFactorConfig {
         }
         return this.#enqueue(async () => {
           await this.#settled();
-          if (isApprovalOperation(kind) && this.state === 'unlocked' && lockBeforeApproval) {
+          if (isApprovalOperation(kind) && this.state === 'unlocked' && this.#lockBeforeApproval) {
             await this.lock();
           }
           return this.#send<T>(kind, input);
@@ -519,7 +527,7 @@ export class TwoFactorConfig {
 
   #sharedPasswordPrompt(): Promise<void> {
     this.#passwordPrompt ??= (async () => {
-      const password = await this.#options.onPasswordRequired!();
+      const password = await this.#onPasswordRequired!();
       if (password === undefined || password === '') throw new PasswordNotProvidedError();
       await this.unlock(password);
     })().finally(() => {

@@ -20,7 +20,7 @@ describe('browser bundle budget: import { createTwoFactorConfig } from dsm-2fa-g
       sizes.ownGzipBytes > BUNDLE_BUDGETS.ownGzipCeiling;
     (over ? console.info : logDetail)(
       `bundle: ${kB(sizes.gzipBytes)} min+gzip (budget ${kB(BUNDLE_BUDGETS.totalGzip)}), ` +
-        `${kB(sizes.minBytes)} min; own code ${kB(sizes.ownGzipBytes)} min+gzip ` +
+        `${kB(sizes.minBytes)} min; own code ${kB(sizes.ownGzipBytes)} min+gzip (${sizes.ownGzipBytes} B) ` +
         `(goal ${kB(BUNDLE_BUDGETS.ownGzipGoal)}, ceiling ${kB(BUNDLE_BUDGETS.ownGzipCeiling)}); ` +
         `minified by source: ${bySource}`,
     );
