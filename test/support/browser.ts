@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   // Pages in the browser's own process: no renderer or GPU process to start per page, about a
-  // sixth less CPU for the same tests on a 2-core machine. Every page here is on localhost.
+  // fifth less CPU for the same tests on a 2-core machine. Every page here is on localhost.
   '--single-process',
 ];
 
