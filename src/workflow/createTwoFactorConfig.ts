@@ -527,7 +527,9 @@ export class TwoFactorConfig {
 
   #sharedPasswordPrompt(): Promise<void> {
     this.#passwordPrompt ??= (async () => {
-      const password = await this.#onPasswordRequired!();
+      // Called as a plain function, as it was before it was kept on the workflow.
+      const ask = this.#onPasswordRequired!;
+      const password = await ask();
       if (password === undefined || password === '') throw new PasswordNotProvidedError();
       await this.unlock(password);
     })().finally(() => {

@@ -321,6 +321,8 @@ describe('createTwoFactorConfig against the emulator', () => {
     expect(a).toHaveLength(10);
     expect(b).not.toEqual(a);
     expect(h.requestCount('Config2faAuth')).toBe(1);
+    // Called as a plain function: the workflow never hands itself to the app's callback.
+    expect(prompt.mock.contexts).toEqual([undefined]);
   });
 
   it('rejects every waiting caller when the password prompt is cancelled', async () => {
