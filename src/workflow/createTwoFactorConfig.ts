@@ -527,7 +527,7 @@ export class TwoFactorConfig {
 
   #sharedPasswordPrompt(): Promise<void> {
     this.#passwordPrompt ??= (async () => {
-      // Called as a plain function, as it was before it was kept on the workflow.
+      // Called as a plain function: the workflow is never the callback's `this`.
       const ask = this.#onPasswordRequired!;
       const password = await ask();
       if (password === undefined || password === '') throw new PasswordNotProvidedError();
