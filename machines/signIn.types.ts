@@ -118,7 +118,10 @@ export interface SignInContext {
   restore: SignInRestore | null;
 }
 
-/** Events the machine accepts. The password and the recovery code are redacting wrappers. */
+/**
+ * Events the machine accepts. The password and the recovery code are redacting wrappers (their
+ * JSON form is `[redacted]`), so inspection and snapshots cannot show them.
+ */
 export type SignInEvent =
   | { type: 'signIn'; email: string; password: RedactedValue }
   | { type: 'completeWithAssertion'; assertion: unknown }

@@ -116,7 +116,10 @@ export interface TwoFactorConfigContext {
   restore: RestoreState | null;
 }
 
-/** Events the machine accepts. `password` is a redacting wrapper, never a plain string. */
+/**
+ * Events the machine accepts. `password` is a redacting wrapper (its JSON form is `[redacted]`),
+ * never a plain string, so inspection and snapshots cannot show it.
+ */
 export type TwoFactorConfigEvent =
   | { type: 'unlock'; password: RedactedValue }
   | { type: 'lock' }

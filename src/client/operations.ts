@@ -32,7 +32,10 @@ export interface DsmOperation {
   /** DSM's JSON answer, checked when it arrives; `null` for a documented 204. */
   response: z.ZodMiniType | null;
   emptyOk?: boolean;
-  /** The 2FA-configuration lock DSM requires: `unlocked` for changes, `locked` for approvals. */
+  /**
+   * The 2FA-configuration lock DSM requires: `unlocked` for the changes DSM refuses while
+   * locked, `locked` for the approvals, which use the 2FA device DSM refuses while unlocked.
+   */
   lock?: 'unlocked' | 'locked';
 }
 

@@ -62,7 +62,10 @@ export function checkSecret(value: unknown, what: string): Secret<string> {
 
 /** The options both controllers take. */
 export interface ControllerOptions {
-  /** From `createSnapshotKey(secret)`: signs `persist()`, refuses unsigned or forged restores. */
+  /**
+   * From `createSnapshotKey(secret)`: signs `persist()`, refuses unsigned or forged restores.
+   * Default: none, and a stored snapshot is trusted as far as its storage is (SECURITY.md).
+   */
   snapshotKey?: SnapshotKey;
   /** An XState inspection observer (the Stately inspector's `inspect`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);

@@ -44,8 +44,10 @@ const restoreSchema = z.discriminatedUnion('state', [
 /**
  * What `persist()` returns: plain JSON with no secret and no token (the app keeps the token and
  * hands it back: `createSignIn({ baseUrl, snapshot, token })`). A request in flight is stored
- * as the state it started from (a sign-out as `signedOut`). With a `snapshotKey` it carries a
- * `signature`; without one, a stored snapshot is trusted as far as its storage is (SECURITY.md).
+ * as the state it started from (a sign-out as `signedOut`: drop the token you stored; DSM ends
+ * the session at its idle timeout anyway). With a `snapshotKey` it carries a `signature`, so a
+ * snapshot edited from `awaitingSecondFactor` to `signedIn` is refused; without one, a stored
+ * snapshot is trusted as far as its storage is (SECURITY.md).
  */
 export type PersistedSignIn = z.output<typeof persistedSchema>;
 

@@ -14,14 +14,18 @@ import { restoreTwoFactorConfig } from '../workflow/restoreTwoFactorConfig.js';
 /**
  * Where a stateless back end keeps each user's workflow between requests: the persisted
  * snapshot under a key per DSM session, no longer than it can matter. A missing key means
- * "locked", always safe to assume. The snapshot holds no secret (keep the token in your own
- * server-side session). It is kept as JSON text, `signature` included; without a `snapshotKey`,
- * whoever can write the store chooses what a restore believes (within one window): SECURITY.md.
+ * "locked", always safe to assume: DSM has certainly locked once the stored `serverLockBy` has
+ * passed. The snapshot holds no secret (keep the token in your own server-side session). It is
+ * kept as JSON text and handed back as it is, `signature` included; a store may reorder keys,
+ * since the signature covers the canonical form. Without a `snapshotKey`, whoever can write the
+ * store chooses what a restore believes (within one window): SECURITY.md.
  */
 export interface SnapshotStore {
   /** The stored snapshot as JSON text, or `undefined` when there is none (or it expired). */
   get(key: string): Promise<string | undefined>;
+  /** Stores a snapshot for `ttlMs` milliseconds (at least 1). */
   set(key: string, snapshot: PersistedTwoFactorConfig, options: { ttlMs: number }): Promise<void>;
+  /** Removes a snapshot; removing a missing one is not an error. */
   delete(key: string): Promise<void>;
 }
 
@@ -125,9 +129,11 @@ const KEPT: ReadonlySet<TwoFactorConfigStateName> = new Set(['unlocked', 'lockin
 /**
  * Runs one request of a stateless back end: restores the workflow stored under `key` (none:
  * locked), runs `fn`, waits for its requests, stores it again and stops it without terminating,
- * so no timer outlives the request; the next request restores from the stored deadline. Requests
- * for one key must not overlap (the last store wins). Throws `InvalidSnapshotError` for a value
- * it cannot trust. With `snapshotKey` (the same on every instance), what is stored is signed.
+ * so no timer outlives the request; the next request restores from the stored deadline: past
+ * it, the workflow locks (terminating first while DSM may still be unlocked), never "unlocked".
+ * Requests for one key must not overlap (the last store wins). Throws `InvalidSnapshotError` for
+ * a value it cannot trust (then delete it). With `snapshotKey` (the same on every instance),
+ * what is stored is signed.
  */
 export async function withStoredTwoFactorConfig<T>(
   store: SnapshotStore,

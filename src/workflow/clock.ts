@@ -39,7 +39,10 @@ function arm(clock: Clock, timer: LongTimer, callback: () => void, left: number)
   );
 }
 
-/** The clock with every delay re-armed past `setTimeout`'s ceiling: never fired at once. */
+/**
+ * The clock with every delay re-armed past `setTimeout`'s ceiling: a `Retry-After` of 34 days,
+ * or of 400 digits, waits, never fires at once.
+ */
 export function withLongTimers(clock: Clock): Clock {
   return {
     now: () => clock.now(),

@@ -159,7 +159,9 @@ function isExternalEvent(event: unknown): boolean {
 
 /**
  * The 2FA-configuration workflow: an actor of `twoFactorConfigMachine` behind a promise API.
- * Operations wait their turn; `lock()` and `dispose()` do not.
+ * Operations wait their turn; `lock()` and `dispose()` do not. Outcomes travel on one channel:
+ * the actors hand results to the waiting caller, and the machine's events (which operation,
+ * which outcome, which code) say when to settle.
  */
 export class TwoFactorConfig {
   readonly actor: TwoFactorConfigActor;

@@ -125,7 +125,9 @@ export class InvalidInputError extends DsmError {
 
 /**
  * Thrown by every restore for a snapshot it cannot trust or resume; `reason` says why (see
- * `SnapshotRefusalReason`). The message never holds a value read from the snapshot.
+ * `SnapshotRefusalReason`): `forged`, `unsigned` and `foreign` mean the stored value is not what
+ * this user's `persist()` wrote with your `snapshotKey` (drop it; investigate the storage). The
+ * message never holds a value read from the snapshot.
  */
 export class InvalidSnapshotError extends DsmError {
   override readonly name: string = 'InvalidSnapshotError';

@@ -17,8 +17,8 @@ export type RestoreTwoFactorConfigOptions = Omit<TwoFactorConfigOptions, 'snapsh
 export function restoreTwoFactorConfig(options: RestoreTwoFactorConfigOptions): TwoFactorConfig {
   const { snapshot, ...rest } = options ?? ({} as RestoreTwoFactorConfigOptions);
   const restore = fromPersisted(snapshot, rest.userId, rest);
-  // No honest deadline is later than one window from now: believing one could show "unlocked"
-  // after DSM locked. (The chart caps a late `serverLockBy`; the constructor reports bad options.)
+  // No honest deadline is later than one window from now (the margin absorbs clock skew between
+  // a back end's instances): believing one could show "unlocked" after DSM locked. (The chart caps a late `serverLockBy`; the constructor reports bad options.)
   const now = typeof rest.clock?.now === 'function' ? rest.clock.now() : Date.now();
   const window = typeof rest.autoLockMs === 'number' ? rest.autoLockMs : DEFAULT_AUTO_LOCK_MS;
   if ((restore?.deadline ?? 0) > now + window) {

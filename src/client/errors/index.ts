@@ -233,8 +233,9 @@ export class DsmRateLimitedError extends DsmHttpError {
 
 /**
  * Thrown by `createDsmClient` when `baseUrl` cannot be used safely: `insecure` (plain http to a
- * host that is not loopback), or `invalid` (not an http(s) URL, or with credentials, a query or a
- * fragment). The message shows at most the scheme and host.
+ * host that is not loopback, so passwords and tokens would cross the network in clear text), or
+ * `invalid` (not an http(s) URL, or with credentials, a query or a fragment). The message shows
+ * at most the scheme and host, never credentials embedded in the URL.
  */
 export class InsecureBaseUrlError extends DsmError {
   override readonly name: string = 'InsecureBaseUrlError';

@@ -5,7 +5,10 @@ import { DeviceName } from './common.js';
 // FIDO2 objects as DSM documents them; where DSM's artifacts disagree with each other or with
 // WebAuthn, both ways are accepted (docs/emulator.md, "Deviations from DSM").
 
-/** DSM's `Base64UrlSafe`: what DSM sends is not documented, so every base64 form is read. */
+/**
+ * DSM's `Base64UrlSafe`: DSM's Go client writes it padded, WebAuthn unpadded, and what DSM sends
+ * is not documented, so every base64 form is read (either alphabet, padded or not).
+ */
 const Base64Binary = z
   .string()
   .check(z.refine(isBase64Text, 'must be base64 or base64url, padded or not'));

@@ -33,7 +33,11 @@ export const User = z.object({
   user_id: z.string(),
 });
 
-/** The 2FA part of `UserRequest` (`UpdateUser`); other fields are refused. */
+/**
+ * The 2FA part of `UserRequest` (`UpdateUser`): one FIDO2 device added at a time (DSM accepts
+ * only one), devices deleted or renamed by name. Other fields are refused, so a 2FA change
+ * cannot carry an unrelated one.
+ */
 export const UserUpdate2fa = z.strictObject({
   add_mfa_devices: z.optional(
     z.array(FidoAddDeviceRequest).check(z.maxLength(1, 'DSM adds one device at a time')),

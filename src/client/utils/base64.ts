@@ -5,7 +5,11 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Whether `text` is base64 in one alphabet, standard or URL-safe, padded or not. */
+/**
+ * Whether `text` is base64 in one alphabet, standard or URL-safe, padded or not. DSM's document
+ * has two binary types (`Blob`: standard base64, padded; `Base64UrlSafe`: base64url) and which
+ * padding DSM sends is not documented, so every binary field is read in all four forms.
+ */
 export function isBase64Text(text: string): boolean {
   const data = text.replace(/={1,2}$/, '');
   if (data.length % 4 === 1) return false;
