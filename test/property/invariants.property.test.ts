@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import { runScenario } from '../support/modelPropertyRunner.js';
 import { scenarioArbitrary } from '../support/modelPropertySteps.js';
-import { propertyRuns } from '../support/propertyRuns.js';
+import { propertyRuns } from '../support/runSize.js';
 
 const numRuns = propertyRuns(100);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);

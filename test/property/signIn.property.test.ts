@@ -33,7 +33,7 @@ import { generateRecoveryCodes } from '../../src/emulator/recoveryCodes.js';
 import type { DeviceRecord } from '../../src/emulator/state.js';
 import { createSignIn, type SignIn } from '../../src/signIn/index.js';
 import { startSignInTestbed } from '../../src/testing/index.js';
-import { propertyRuns } from '../support/propertyRuns.js';
+import { propertyRuns } from '../support/runSize.js';
 
 const numRuns = propertyRuns(50);
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
