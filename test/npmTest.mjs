@@ -7,16 +7,22 @@
  * exit code is non-zero when any of the three fails; Ctrl+C or a SIGTERM stops all three.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const bin = (path) => fileURLToPath(new URL(`../node_modules/${path}`, import.meta.url));
+const { scripts } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const children = [];
 let interrupted;
 
-/** Runs a node script; resolves with its exit code (or signal) and, when held, its output. */
-function run(name, script, args, { hold }) {
-  const child = spawn(process.execPath, [bin(script), ...args], {
+/**
+ * Runs a package's command (`node_modules/.bin`, a node script) as an npm script would, without
+ * npm's own start-up; resolves with its exit code (or signal) and, when held, its output.
+ */
+function run(name, commandLine, extraArgs, { hold }) {
+  const [command, ...args] = [...commandLine.trim().split(/\s+/), ...extraArgs];
+  const script = realpathSync(`${root}node_modules/.bin/${command}`);
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: root,
     stdio: hold ? ['ignore', 'pipe', 'pipe'] : 'inherit',
   });
@@ -42,23 +48,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+// The commands of `npm run typecheck` and `npm run lint`, from package.json: written once.
 const checks = [
-  run(
-    'typecheck',
-    'typescript/bin/tsc',
-    [
-      '--noEmit',
-      '--incremental',
-      '--tsBuildInfoFile',
-      'node_modules/.cache/dsm-2fa-guard/typecheck.tsbuildinfo',
-    ],
-    { hold: true },
-  ),
-  run('lint', '@biomejs/biome/bin/biome', ['check', '.', '--colors=off'], { hold: true }),
+  run('typecheck', scripts.typecheck, [], { hold: true }),
+  run('lint', scripts.lint, ['--colors=off'], { hold: true }),
 ];
-const vitest = await run('vitest', 'vitest/vitest.mjs', ['run', ...process.argv.slice(2)], {
-  hold: false,
-});
+// Arguments go to vitest as they are (`npm test -- -t 'a test name'`).
+const vitest = await run('vitest', 'vitest run', process.argv.slice(2), { hold: false });
 
 let failed = vitest.code !== 0;
 const summary = [];
