@@ -87,6 +87,12 @@ export function describeExamplePage(chromium: () => RunningBrowser): void {
       await eventually(() => lockState(page)).toBe('unlocked');
     };
 
+    /** Registers the page's virtual security key under `name`, through the page's form. */
+    const addKey = async (page: Page, name: string) => {
+      await page.getByLabel('Name').fill(name);
+      await page.getByRole('button', { name: 'Add a security key' }).click();
+    };
+
     /** The countdown's `m:ss`, in seconds. */
     const secondsLeft = async (page: Page) => {
       const [, minutes, seconds] =
@@ -104,8 +110,7 @@ export function describeExamplePage(chromium: () => RunningBrowser): void {
       await signIn(page, email);
       await unlock(page);
 
-      await page.getByLabel('Name').fill('YubiKey 5');
-      await page.getByRole('button', { name: 'Add a security key' }).click();
+      await addKey(page, 'YubiKey 5');
       await eventually(() => page.getByTestId('device').allInnerTexts()).toEqual([
         expect.stringContaining('YubiKey 5'),
       ]);
@@ -172,8 +177,7 @@ export function describeExamplePage(chromium: () => RunningBrowser): void {
       const email = newUser();
       await signIn(page, email);
       await unlock(page);
-      await page.getByLabel('Name').fill('YubiKey 5');
-      await page.getByRole('button', { name: 'Add a security key' }).click();
+      await addKey(page, 'YubiKey 5');
       await eventually(() => page.getByTestId('device').count()).toBe(1);
       await page.getByRole('button', { name: 'New demo approval request' }).click();
       await eventually(() => page.getByTestId('approval').count()).toBe(1);
@@ -237,8 +241,7 @@ export function describeExamplePage(chromium: () => RunningBrowser): void {
 
       // While unlocked, an approval can lock first and then go ahead.
       await addVirtualSecurityKey(page);
-      await page.getByLabel('Name').fill('YubiKey 5');
-      await page.getByRole('button', { name: 'Add a security key' }).click();
+      await addKey(page, 'YubiKey 5');
       await eventually(() => page.getByTestId('device').count()).toBe(1);
       await page.getByRole('button', { name: 'New demo approval request' }).click();
       await page.getByRole('button', { name: 'Lock, then approve' }).click();
